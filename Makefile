@@ -1,0 +1,55 @@
+# Leerkring — `make run` serves the app with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+VENDOR := static/vendor
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint install vendor translations db clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht.css
+	cp node_modules/@utrecht/design-tokens/dist/theme.css $(VENDOR)/tokens.css
+	touch $(VENDOR)/.built
+
+install: $(STAMP) vendor translations
+
+vendor: $(VENDOR)/.built
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d community/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d community/translations -f
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) demo --if-empty
+
+# Development server (Flask's, with the debugger off) on http://127.0.0.1:5000.
+run: db
+	LEERKRING_ENV=development MAIL_BACKEND=$${MAIL_BACKEND:-file} $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest -n auto -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL) =="; \
+		$(BIN)/python -m pytest -n auto -p no:cacheprovider -m "not browser" --postgres; \
+	else \
+		echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped."; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance

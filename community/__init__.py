@@ -1,0 +1,68 @@
+"""Leerkring: closed learning communities for the G32/G40 cities and their partners."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from community import config as settings
+from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The one constructor: settings from the environment, overridden by `config`."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("LEERKRING_INSTANCE", os.path.join(ROOT, "instance")),
+    )
+    app.config.update(settings.DEFAULTS)
+    app.config.update(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+
+    from community import cli, errors, mail, security, templating
+
+    security.init_app(app)
+    mail.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from community import i18n
+    from community.sqlite import enable_sqlite_foreign_keys
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(ROOT, "community", "translations"),
+    )
+    limiter.init_app(app)
+    with app.app_context():
+        enable_sqlite_foreign_keys(db.engine)
+
+
+def register_blueprints(app: Flask) -> None:
+    from community.accounts.views import bp as accounts_bp
+    from community.admin.views import bp as admin_bp
+    from community.pages.views import bp as pages_bp
+
+    for blueprint in (pages_bp, accounts_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,161 @@
+"""Forms of the accounts feature: they validate shape, services validate meaning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from community.accounts import passwords
+
+REQUIRED = _l("Vul dit veld in.")
+
+
+def _email_field(label: Any) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class NewPasswordMixin:
+    """A new password typed twice, checked against the password rules."""
+
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l(
+            "Minstens %(min)s tekens. Een zin van een paar woorden is sterk en goed te onthouden.",
+            min=passwords.MIN_LENGTH,
+        ),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_confirm = PasswordField(
+        _l("Herhaal je wachtwoord"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            EqualTo("password", message=_l("De wachtwoorden zijn niet gelijk.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_password(self, field: PasswordField) -> None:
+        value = field.data or ""
+        if len(value) < passwords.MIN_LENGTH:
+            raise ValidationError(
+                _l("Je wachtwoord moet minstens %(min)s tekens hebben.", min=passwords.MIN_LENGTH)
+            )
+        if len(value) > passwords.MAX_LENGTH:
+            raise ValidationError(
+                _l("Je wachtwoord mag hoogstens %(max)s tekens hebben.", max=passwords.MAX_LENGTH)
+            )
+        if passwords.is_common(value):
+            raise ValidationError(
+                _l("Dit wachtwoord komt te vaak voor en is makkelijk te raden. Kies een ander.")
+            )
+
+
+class RegisterForm(NewPasswordMixin, FlaskForm):
+    name = StringField(
+        _l("Naam"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=120, message=_l("Je naam mag hoogstens 120 tekens hebben.")),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = _email_field(_l("E-mailadres van je werk"))
+    organisation = SelectField(
+        _l("Organisatie"),
+        coerce=int,
+        validate_choice=True,
+        validators=[DataRequired(message=_l("Kies je organisatie."))],
+        description=_l(
+            "Kies de gemeente of organisatie waar je werkt. Een adres van die organisatie "
+            "maakt je account direct actief; anders keurt een beheerder het eerst goed."
+        ),
+    )
+    job_title = StringField(
+        _l("Functie"),
+        validators=[Length(max=120, message=_l("Je functie mag hoogstens 120 tekens hebben."))],
+        render_kw={"autocomplete": "organization-title"},
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = [(0, str(_l("Kies je organisatie")))] + organisations
+
+
+class LoginForm(FlaskForm):
+    email = _email_field(_l("E-mailadres"))
+    password = PasswordField(
+        _l("Wachtwoord"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Ingelogd blijven op dit apparaat (30 dagen)"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field(_l("E-mailadres"))
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(
+        _l("Naam"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=120, message=_l("Je naam mag hoogstens 120 tekens hebben.")),
+        ],
+    )
+    job_title = StringField(
+        _l("Functie"),
+        validators=[Length(max=120, message=_l("Je functie mag hoogstens 120 tekens hebben."))],
+    )
+    bio = TextAreaField(
+        _l("Over jou"),
+        validators=[Length(max=2000, message=_l("Over jou mag hoogstens 2000 tekens hebben."))],
+        description=_l("Waar werk je aan en waarover kunnen anderen je aanspreken?"),
+    )
+    expertise = MultiCheckboxField(_l("Thema's waarin je deskundig bent"), coerce=int)
+    locale = SelectField(
+        _l("Taal"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True
+    )
+
+    def __init__(self, *args: Any, themes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expertise.choices = themes

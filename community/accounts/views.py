@@ -1,0 +1,198 @@
+"""Registration, confirmation, login/logout, password reset and the own profile."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.accounts import forms, queries, services
+from community.exceptions import DomainError
+from community.extensions import db, limiter
+from community.formtools import apply_domain_error, client_ip, flash_success
+from community.i18n import select_locale
+from community.models import User
+from community.security import safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register() -> str | BaseResponse:
+    form = forms.RegisterForm(organisations=queries.organisation_choices())
+    if form.validate_on_submit():
+        try:
+            services.register_user(
+                name=form.name.data or "",
+                email=form.email.data or "",
+                organisation_id=form.organisation.data or 0,
+                job_title=form.job_title.data or "",
+                password=form.password.data or "",
+                locale=select_locale(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("accounts.registered"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/sent")
+def registered() -> str:
+    return render_template("accounts/registered.html")
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str) -> str | BaseResponse:
+    try:
+        user = services.confirm_email(token)
+    except DomainError as error:
+        return render_template("accounts/confirm_failed.html", message=error.message)
+    db.session.commit()
+    if user.status == "active":
+        flash_success(_("Je e-mailadres is bevestigd. Je kunt nu inloggen."))
+        return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.pending"))
+
+
+@bp.route("/account/pending")
+def pending() -> str:
+    return render_template("accounts/pending.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per 5 minutes", methods=["POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_login_email_key)
+def login() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(request.args.get("next"), url_for("pages.home")))
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data or "", form.password.data or "", client_ip())
+        db.session.commit()
+        if result.problem == "pending":
+            return redirect(url_for("accounts.pending"))
+        if result.problem == "unconfirmed":
+            form.form_errors.append(_("Bevestig eerst je e-mailadres met de link uit onze e-mail."))
+        elif result.problem == "suspended":
+            form.form_errors.append(_("Je account is geschorst. Neem contact op met de beheerder."))
+        elif result.user is None:
+            form.form_errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
+        else:
+            locale = session.get("locale")
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            login_user(result.user, remember=bool(form.remember.data))
+            return redirect(safe_next_url(request.args.get("next"), url_for("pages.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> BaseResponse:
+    services.logout(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash_success(_("Je bent uitgelogd."))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot_password() -> str | BaseResponse:
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data or "")
+        db.session.commit()
+        return render_template("accounts/forgot_sent.html")
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def reset_password(token: str) -> str | BaseResponse:
+    if services.user_for_reset_token(token) is None:
+        return render_template("accounts/reset_invalid.html")
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data or "", client_ip())
+        db.session.commit()
+        logout_user()
+        flash_success(_("Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord."))
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def edit_account() -> str | BaseResponse:
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = forms.ProfileForm(obj=user, themes=queries.theme_choices())
+    if request.method == "GET":
+        form.expertise.data = [theme.id for theme in user.expertise]
+    if form.validate_on_submit():
+        services.update_profile(
+            user,
+            name=form.name.data or "",
+            job_title=form.job_title.data or "",
+            bio=form.bio.data or "",
+            locale=form.locale.data or "nl",
+            expertise_ids=list(form.expertise.data or []),
+        )
+        db.session.commit()
+        flash_success(_("Je profiel is opgeslagen."))
+        return redirect(url_for("accounts.edit_account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> str | BaseResponse:
+    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                user, form.current_password.data or "", form.password.data or "", client_ip()
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)  # this session goes on under the new session token
+            flash_success(_("Je wachtwoord is gewijzigd. Je andere sessies zijn beëindigd."))
+            return redirect(url_for("accounts.edit_account"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/export")
+def export_account() -> Response:
+    response = jsonify(services.export_account(current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=leerkring-gegevens.json"
+    return response
+
+
+@bp.route("/people/<int:user_id>")
+def show_person(user_id: int) -> str:
+    person = db.session.get(User, user_id)
+    if not policy.can_view_profile(current_user, person):
+        abort(404)
+    return render_template("accounts/person.html", person=person)

@@ -1,0 +1,88 @@
+"""Flask commands: seed, demo, create-admin, worker."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import click
+from flask import Flask, current_app
+
+from community import demo, mail, seed
+from community.accounts import passwords, services
+from community.extensions import db
+from community.models import User
+from community.models.base import utcnow
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Add the organisations and themes (safe to run again)."""
+    organisations = seed.seed_organisations()
+    themes = seed.seed_themes()
+    db.session.commit()
+    click.echo(f"Seeded {organisations} new organisations and {themes} new themes.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when there are no accounts yet.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo accounts (password in the README)."""
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already has accounts; demo data not loaded.")
+        return
+    seed.seed_organisations()
+    seed.seed_themes()
+    added = demo.load_demo()
+    db.session.commit()
+    click.echo(f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}).")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", required=True, help="The administrator's full name.")
+def create_admin_command(email: str, name: str) -> None:
+    """Create an active administrator, or make an existing account one."""
+    password = os.environ.get("LEERKRING_ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH or passwords.is_common(
+        password
+    ):
+        raise click.ClickException(
+            f"The password needs {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters "
+            "and may not be a common password."
+        )
+    user = services.find_user_by_email(email)
+    if user is None:
+        user = User(name=name, email=services.normalise_email(email), locale="nl")
+        db.session.add(user)
+    user.name = name
+    user.platform_role = "admin"
+    user.status = "active"
+    user.password_hash = passwords.hash_password(password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.approved_at = user.approved_at or utcnow()
+    user.rotate_session_token()
+    db.session.commit()
+    click.echo(f"Administrator {user.email} is ready.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due once and stop.")
+def worker_command(once: bool) -> None:
+    """Deliver the outbox, polling every few seconds."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    while True:
+        delivered = mail.deliver_due(app)
+        if delivered:
+            click.echo(f"Delivered {delivered} messages.")
+        if once:
+            return
+        db.session.remove()
+        time.sleep(app.config["WORKER_POLL_SECONDS"])
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_command, demo_command, create_admin_command, worker_command):
+        app.cli.add_command(command)

@@ -1,0 +1,42 @@
+"""Language choice and Dutch-style date formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, request, session
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    """The user's setting, else the visitor's choice, else Accept-Language, else Dutch."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return str(current_user.locale)
+    chosen = session.get("locale")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "nl"
+
+
+def format_moment(value: datetime | None) -> str:
+    """'1 mei 2026, 9.30 uur' in Dutch, '1 May 2026, 9:30' in English."""
+    if value is None:
+        return ""
+    if current_language() == "nl":
+        return format_datetime(value, "d MMMM y, H.mm 'uur'")
+    return format_datetime(value, "d MMMM y, H:mm")
+
+
+def format_day(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "d MMMM y")

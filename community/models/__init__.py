@@ -1,0 +1,20 @@
+"""Typed SQLAlchemy models, one module per area."""
+
+from community.models.audit import AuditEvent
+from community.models.organisation import ORGANISATION_KINDS, Organisation, OrganisationDomain, Theme
+from community.models.outbox import OutboxMessage
+from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
+
+__all__ = [
+    "LOCALES",
+    "ORGANISATION_KINDS",
+    "PLATFORM_ROLES",
+    "USER_STATUSES",
+    "AnonymousUser",
+    "AuditEvent",
+    "Organisation",
+    "OrganisationDomain",
+    "OutboxMessage",
+    "Theme",
+    "User",
+]

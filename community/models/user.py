@@ -1,0 +1,105 @@
+"""Accounts: users, their expertise themes, and the anonymous visitor."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import AnonymousUserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.extensions import db
+from community.models.base import UTCDateTime, utcnow
+from community.models.organisation import Organisation, Theme
+
+USER_STATUSES = ("pending", "active", "suspended", "deleted")
+PLATFORM_ROLES = ("member", "admin")
+LOCALES = ("nl", "en")
+
+user_expertise = Table(
+    "user_expertise",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in USER_STATUSES) + ")", name="status"
+        ),
+        CheckConstraint(
+            "platform_role IN (" + ", ".join(f"'{r}'" for r in PLATFORM_ROLES) + ")",
+            name="platform_role",
+        ),
+        # Addresses are stored lower-cased, so this is a case-insensitive uniqueness.
+        UniqueConstraint("email"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    platform_role: Mapped[str] = mapped_column(String(10), default="member")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    session_token: Mapped[str] = mapped_column(String(64), default=new_token)
+    reset_nonce: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    expertise: Mapped[list[Theme]] = relationship(
+        secondary=user_expertise, order_by="Theme.name_nl"
+    )
+
+    # Flask-Login protocol ------------------------------------------------
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.platform_role == "admin" and self.is_active
+
+    def get_id(self) -> str:
+        # The session token is part of the id, so rotating it ends every session
+        # and every remember-me cookie of this user on the server side.
+        return f"{self.id}:{self.session_token}"
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_token()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """The visitor who is not logged in; policies take it like any user."""
+
+    id = None
+    platform_role = "anonymous"
+    status = "anonymous"
+    is_admin = False
+    locale = None

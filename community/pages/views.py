@@ -1,0 +1,50 @@
+"""Home, statements, language choice and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response as BaseResponse
+
+from community.extensions import db
+from community.security import safe_next_url
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    return render_template("pages/home.html")
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/toegankelijkheid")
+def accessibility() -> str:
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> BaseResponse:
+    """Choose the interface language (stored on the account when logged in)."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next"), url_for("pages.home")))
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200

@@ -1,0 +1,102 @@
+"""Deny by default, session checks, safe redirects and security headers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community.extensions import db, login_manager
+from community.models import AnonymousUser, User
+
+# Endpoints that answer without an active, logged-in user.
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "accounts.login",
+        "accounts.register",
+        "accounts.registered",
+        "accounts.confirm_email",
+        "accounts.pending",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+        "pages.healthz",
+        "pages.privacy",
+        "pages.accessibility",
+        "pages.set_language",
+    }
+)
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+
+
+def safe_next_url(target: str | None, fallback: str = "/") -> str:
+    """Return `target` only when it is a path on this site, else `fallback`."""
+    if not target:
+        return fallback
+    target = target.strip()
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Sessions carry `<id>:<session_token>`; a rotated token or inactive account ends them."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user
+
+
+def require_login() -> BaseResponse | None:
+    """The app-wide `before_request` hook: anonymous visitors go to the login page."""
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if current_user.is_authenticated:
+        return None
+    next_path = request.full_path if request.query_string else request.path
+    return redirect(url_for("accounts.login", next=next_path))
+
+
+def set_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated:
+        headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    app.before_request(require_login)
+    app.after_request(set_security_headers)

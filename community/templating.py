@@ -1,0 +1,28 @@
+"""What templates may call: policies, formatting and the language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from community import i18n, labels, policy
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=policy.POLICIES,
+        current_language=i18n.current_language,
+        languages=app.config["LANGUAGES"],
+        kind_label=labels.kind_label,
+        status_label=labels.status_label,
+    )
+    app.jinja_env.filters["moment"] = i18n.format_moment
+    app.jinja_env.filters["day"] = i18n.format_day
+
+    @app.context_processor
+    def _theme_name() -> dict[str, Any]:
+        def theme_name(theme: Any) -> str:
+            return str(theme.name(i18n.current_language()))
+
+        return {"theme_name": theme_name}
