@@ -15,6 +15,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -98,9 +99,9 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         render_kw={"autocomplete": "organization-title"},
     )
 
-    def __init__(self, *args: Any, organisations: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [(0, str(_l("Kies je organisatie")))] + organisations
+        self.organisation.choices = [SelectChoice(0, str(_l("Kies je organisatie"))), *organisations]
 
 
 class LoginForm(FlaskForm):
@@ -153,9 +154,11 @@ class ProfileForm(FlaskForm):
     )
     expertise = MultiCheckboxField(_l("Thema's waarin je deskundig bent"), coerce=int)
     locale = SelectField(
-        _l("Taal"), choices=[("nl", "Nederlands"), ("en", "English")], validate_choice=True
+        _l("Taal"),
+        choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],
+        validate_choice=True,
     )
 
-    def __init__(self, *args: Any, themes: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expertise.choices = themes

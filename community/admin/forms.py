@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
 from community.models import ORGANISATION_KINDS
@@ -29,7 +30,9 @@ class OrganisationForm(FlaskForm):
             ),
         ],
     )
-    kind = SelectField(_l("Soort organisatie"), choices=[(k, k) for k in ORGANISATION_KINDS])
+    kind = SelectField(
+        _l("Soort organisatie"), choices=[SelectChoice(kind) for kind in ORGANISATION_KINDS]
+    )
     domains = TextAreaField(
         _l("E-maildomeinen"),
         validators=[Length(max=2000, message=_l("Dit veld mag hoogstens 2000 tekens hebben."))],

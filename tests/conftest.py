@@ -1,0 +1,265 @@
+"""Fixtures: app -> client/runner/db, factories, login through the real form, query counting."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import count
+from typing import Any
+
+import pytest
+from flask import Flask, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key")
+os.environ["LEERKRING_INSTANCE"] = tempfile.mkdtemp(prefix="leerkring-test-instance-")
+
+from community import create_app  # noqa: E402
+from community.extensions import db as _db  # noqa: E402
+from community.mail import sent_messages  # noqa: E402
+from community.models import Organisation, OrganisationDomain, Theme, User  # noqa: E402
+from community.models.base import utcnow  # noqa: E402
+
+PASSWORD = "a-long-and-unusual-passphrase"
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "MAIL_BACKEND": "memory",
+    "MAIL_DELIVERY": "inline",
+    "RATELIMIT_ENABLED": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "BASE_URL": "http://leerkring.test",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_SECURE": False,
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres",
+        action="store_true",
+        help="run against PostgreSQL at TEST_DATABASE_URL (a schema per xdist worker)",
+    )
+
+
+def _psycopg_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_config(request: pytest.FixtureRequest, worker_id: str) -> Iterator[dict[str, Any]]:
+    """SQLite in memory by default; with --postgres, one schema per worker, made once."""
+    if not request.config.getoption("--postgres"):
+        yield {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        return
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if not raw:
+        pytest.exit("--postgres needs TEST_DATABASE_URL", returncode=2)
+    url = _psycopg_url(raw)
+    schema = f"test_{worker_id}".replace("-", "_")
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "connect_args": {"options": f"-csearch_path={schema}"},
+            "pool_pre_ping": True,
+        },
+        "TEST_SCHEMA": schema,
+    }
+    app = create_app({**TEST_CONFIG, **config})
+    with app.app_context():
+        _db.create_all()
+        _db.engine.dispose()
+    yield config
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own context, as in production.
+
+    Without this, Flask reuses the test's app context for every request, so `g`
+    (and Flask-Login's cached user) and the database session would leak from one
+    request into the next. Afterwards the test's own session is expired, so what
+    the test reads next comes fresh from the database.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
+def make_app(database_config: dict[str, Any], **overrides: Any) -> Flask:
+    app = create_app({**TEST_CONFIG, **database_config, **overrides})
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@contextmanager
+def database(app: Flask) -> Iterator[None]:
+    """A clean database for one test: create (SQLite) or truncate afterwards (PostgreSQL)."""
+    with app.app_context():
+        postgres = _db.engine.dialect.name == "postgresql"
+        if not postgres:
+            _db.create_all()
+        try:
+            yield
+        finally:
+            _db.session.remove()
+            if postgres:
+                tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+                with _db.engine.begin() as connection:
+                    connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            else:
+                _db.drop_all()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_config: dict[str, Any]) -> Iterator[Flask]:
+    application = make_app(database_config)
+    with database(application):
+        yield application
+
+
+@pytest.fixture
+def db(app: Flask) -> Any:
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> list[Any]:
+    """Messages delivered by the in-memory mail backend."""
+    return sent_messages(app)
+
+
+_sequence = count(1)
+
+
+@pytest.fixture
+def make_organisation(app: Flask) -> Callable[..., Organisation]:
+    def factory(**overrides: Any) -> Organisation:
+        n = next(_sequence)
+        domains = overrides.pop("domains", [f"org{n}.example"])
+        organisation = Organisation(
+            name=overrides.pop("name", f"Gemeente {n}"),
+            slug=overrides.pop("slug", f"gemeente-{n}"),
+            kind=overrides.pop("kind", "gemeente"),
+            **overrides,
+        )
+        organisation.domains = [OrganisationDomain(domain=d) for d in domains]
+        _db.session.add(organisation)
+        _db.session.commit()
+        return organisation
+
+    return factory
+
+
+@pytest.fixture
+def make_theme(app: Flask) -> Callable[..., Theme]:
+    def factory(**overrides: Any) -> Theme:
+        n = next(_sequence)
+        theme = Theme(
+            slug=overrides.pop("slug", f"thema-{n}"),
+            pillar=overrides.pop("pillar", "Fysiek"),
+            name_nl=overrides.pop("name_nl", f"Thema {n}"),
+            name_en=overrides.pop("name_en", f"Theme {n}"),
+            **overrides,
+        )
+        _db.session.add(theme)
+        _db.session.commit()
+        return theme
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Callable[..., User]:
+    from community.accounts.passwords import hash_password
+
+    password_hash = hash_password(PASSWORD)
+
+    def factory(**overrides: Any) -> User:
+        n = next(_sequence)
+        confirmed = overrides.pop("confirmed", True)
+        password = overrides.pop("password", None)
+        user = User(
+            name=overrides.pop("name", f"Gebruiker {n}"),
+            email=overrides.pop("email", f"user{n}@org.example"),
+            organisation=overrides.pop("organisation", None) or make_organisation(),
+            job_title=overrides.pop("job_title", "Beleidsadviseur"),
+            platform_role=overrides.pop("platform_role", "member"),
+            status=overrides.pop("status", "active"),
+            locale=overrides.pop("locale", "nl"),
+            password_hash=hash_password(password) if password else password_hash,
+            email_confirmed_at=utcnow() if confirmed else None,
+            **overrides,
+        )
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return factory
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra: Any) -> Any:
+    """Log in through the real form."""
+    return client.post("/login", data={"email": email, "password": password, **extra})
+
+
+@pytest.fixture
+def logged_in(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    def factory(**overrides: Any) -> User:
+        user = make_user(**overrides)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.data
+        return user
+
+    return factory
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Collect the SQL statements run inside the block."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = _db.engine
+
+    def _record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _record)
+
+
+def database_url_for_migrations(database_config: dict[str, Any]) -> str:
+    return str(make_url(database_config["SQLALCHEMY_DATABASE_URI"]))
