@@ -228,6 +228,23 @@ def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Cal
     return factory
 
 
+def add_active_user(email: str, **overrides: Any) -> User:
+    """Store an active, confirmed account (for tests that build their own app)."""
+    from community.accounts.passwords import hash_password
+
+    user = User(
+        name=overrides.pop("name", "Actieve Gebruiker"),
+        email=email,
+        password_hash=hash_password(PASSWORD),
+        status="active",
+        email_confirmed_at=utcnow(),
+        **overrides,
+    )
+    _db.session.add(user)
+    _db.session.commit()
+    return user
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra: Any) -> Any:
     """Log in through the real form."""
     return client.post("/login", data={"email": email, "password": password, **extra})

@@ -141,25 +141,11 @@ def test_remember_me_lasts_at_most_thirty_days(app, client, make_user):
 
 
 def test_session_cookie_flags(database_config, make_user):
-    from tests.conftest import database, make_app
+    from tests.conftest import add_active_user, database, make_app
 
     app = make_app(database_config, SESSION_COOKIE_SECURE=True)
     with database(app):
-        from community.accounts.passwords import hash_password
-        from community.extensions import db
-        from community.models import User
-        from community.models.base import utcnow
-
-        db.session.add(
-            User(
-                name="A",
-                email="a@x.example",
-                password_hash=hash_password(PASSWORD),
-                status="active",
-                email_confirmed_at=utcnow(),
-            )
-        )
-        db.session.commit()
+        add_active_user("a@x.example")
         response = login(app.test_client(), "a@x.example")
         cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie

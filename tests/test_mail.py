@@ -1,0 +1,87 @@
+"""The transactional outbox: stored with the change, delivered after the commit, retried."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+
+from sqlalchemy import func, select
+
+from community import mail
+from community.extensions import db as _db
+from community.models import OutboxMessage
+from tests.conftest import database, make_app
+
+
+def _rows(db) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_message_is_stored_and_delivered_after_commit(app, db, outbox):
+    with app.test_request_context():
+        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        assert outbox == []  # nothing leaves before the commit
+        db.session.commit()
+        mail.deliver_after_request(app)
+    assert [m["To"] for m in outbox] == ["a@x.example"]
+    (row,) = _rows(db)
+    assert row.sent_at is not None and row.attempts == 1
+
+
+def test_rolled_back_change_sends_nothing(app, db, outbox):
+    with app.test_request_context():
+        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        db.session.rollback()
+        mail.deliver_after_request(app)
+    assert outbox == []
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_failed_delivery_is_kept_and_retried(app, db, outbox, monkeypatch):
+    def broken(app, message):
+        raise OSError("mail server down")
+
+    with app.test_request_context():
+        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        db.session.commit()
+        monkeypatch.setitem(mail.BACKENDS, "memory", broken)
+        assert mail.deliver_due(app) == 0
+    (row,) = _rows(db)
+    assert row.sent_at is None and row.attempts == 1 and "down" in row.last_error
+    assert row.next_attempt_at > row.created_at
+    monkeypatch.undo()
+    assert mail.deliver_due(app) == 0  # not due yet: back-off
+    row.next_attempt_at = row.created_at
+    db.session.commit()
+    assert mail.deliver_due(app) == 1
+    assert [m["To"] for m in outbox] == ["a@x.example"]
+
+
+def test_worker_mode_leaves_delivery_to_the_worker(database_config, make_user):
+    app = make_app(database_config, MAIL_DELIVERY="worker")
+    with database(app):
+        client = app.test_client()
+        _db.session.add(OutboxMessage(recipient="x@y.example", subject="s", body="b"))
+        _db.session.commit()
+        client.post("/password/forgot", data={"email": "nobody@x.example"})
+        assert mail.sent_messages(app) == []
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert "Delivered 1 messages." in result.output
+        assert [m["To"] for m in mail.sent_messages(app)] == ["x@y.example"]
+
+
+def test_file_backend_writes_eml(database_config, tmp_path):
+    app = make_app(database_config, MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path))
+    with database(app):
+        _db.session.add(OutboxMessage(recipient="x@y.example", subject="Hallo", body="Tekst"))
+        _db.session.commit()
+        assert mail.deliver_due(app) == 1
+    (path,) = tmp_path.glob("*.eml")
+    message = message_from_bytes(path.read_bytes())
+    assert message["To"] == "x@y.example" and message["Subject"] == "Hallo"
+    assert "Tekst" in message.get_payload(decode=True).decode()
+
+
+def test_mail_is_in_the_recipients_language(client, make_user, outbox):
+    user = make_user(locale="en")
+    client.post("/password/forgot", data={"email": user.email})
+    assert outbox[-1]["Subject"] == "Set a new password for Leerkring"
