@@ -9,7 +9,7 @@ from community.extensions import db
 from community.models import Organisation, Theme, User
 from community.models.base import utcnow
 
-DEMO_PASSWORD = "leerkring-demo-2026"
+DEMO_PASSWORD = "leerkring-demo-2026"  # noqa: S105 - documented demo password
 
 # name, e-mail, organisation slug, job title, platform role, expertise theme slugs
 DEMO_PEOPLE = [

@@ -15,16 +15,28 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: (_l("Ongeldig verzoek"), _l("Je verzoek kon niet worden verwerkt. Probeer het opnieuw.")),
     403: (_l("Geen toegang"), _l("Je hebt geen rechten voor deze pagina of actie.")),
-    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet of je hebt er geen toegang toe.")),
-    405: (_l("Methode niet toegestaan"), _l("Deze actie kan niet op deze manier worden uitgevoerd.")),
-    413: (_l("Te groot"), _l("Wat je verstuurde is te groot. Maak het kleiner en probeer het opnieuw.")),
+    404: (
+        _l("Pagina niet gevonden"),
+        _l("Deze pagina bestaat niet of je hebt er geen toegang toe."),
+    ),
+    405: (
+        _l("Methode niet toegestaan"),
+        _l("Deze actie kan niet op deze manier worden uitgevoerd."),
+    ),
+    413: (
+        _l("Te groot"),
+        _l("Wat je verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
+    ),
     429: (
         _l("Te veel pogingen"),
         _l("Je hebt dit te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
     ),
     500: (
         _l("Er ging iets mis"),
-        _l("Er ging aan onze kant iets mis. Je wijziging is niet opgeslagen. Probeer het later opnieuw."),
+        _l(
+            "Er ging aan onze kant iets mis. Je wijziging is niet opgeslagen. "
+            "Probeer het later opnieuw."
+        ),
     ),
 }
 

@@ -50,8 +50,10 @@ def can_manage_organisations(user: Actor) -> bool:
 
 
 def can_approve_account(user: Actor, account: Any) -> bool:
-    return can_manage_accounts(user) and account.status == "pending" and (
-        account.email_confirmed_at is not None
+    return (
+        can_manage_accounts(user)
+        and account.status == "pending"
+        and (account.email_confirmed_at is not None)
     )
 
 
@@ -75,6 +77,4 @@ def require_visible(visible: bool) -> None:
         raise NotFound()
 
 
-POLICIES = {
-    name: fn for name, fn in globals().items() if name.startswith("can_") and callable(fn)
-}
+POLICIES = {name: fn for name, fn in globals().items() if name.startswith("can_") and callable(fn)}

@@ -31,7 +31,8 @@ def test_admin_approves_a_pending_account(client, db, outbox, logged_in, make_us
     assert db.session.get(User, pending.id).status == "active"
     assert outbox[-1]["To"] == pending.email
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.approved"))
-    assert event.actor_id == admin.id and event.target_id == pending.id
+    assert event.actor_id == admin.id
+    assert event.target_id == pending.id
     assert login(client.application.test_client(), pending.email).status_code == 302
 
 
@@ -69,12 +70,17 @@ def test_admin_edits_organisation_domains(client, db, logged_in, make_organisati
     logged_in(platform_role="admin")
     response = client.post(
         f"/admin/organisations/{organisation.id}",
-        data={"name": "Gemeente Venlo", "slug": "venlo", "kind": "gemeente",
-              "domains": "venlo.nl\n@Ondernemersloket-Venlo.nl"},
+        data={
+            "name": "Gemeente Venlo",
+            "slug": "venlo",
+            "kind": "gemeente",
+            "domains": "venlo.nl\n@Ondernemersloket-Venlo.nl",
+        },
     )
     assert response.headers["Location"] == "/admin/organisations"
     domains = db.session.scalars(
-        select(OrganisationDomain.domain).where(OrganisationDomain.organisation_id == organisation.id)
+        select(OrganisationDomain.domain)
+        .where(OrganisationDomain.organisation_id == organisation.id)
         .order_by(OrganisationDomain.domain)
     ).all()
     assert domains == ["ondernemersloket-venlo.nl", "venlo.nl"]
@@ -85,8 +91,10 @@ def test_admin_edits_organisation_domains(client, db, logged_in, make_organisati
 def test_organisation_form_refuses_bad_and_taken_domains(client, db, logged_in, make_organisation):
     make_organisation(slug="zaanstad", domains=["zaanstad.nl"])
     logged_in(platform_role="admin")
-    for domains, message in (("niet een domein", "geen geldig domein"),
-                             ("zaanstad.nl", "hoort al bij een andere organisatie")):
+    for domains, message in (
+        ("niet een domein", "geen geldig domein"),
+        ("zaanstad.nl", "hoort al bij een andere organisatie"),
+    ):
         response = client.post(
             "/admin/organisations/new",
             data={"name": "Nieuw", "slug": "nieuw", "kind": "overig", "domains": domains},
@@ -109,7 +117,12 @@ def test_admin_creates_an_organisation(client, db, logged_in):
     logged_in(platform_role="admin")
     client.post(
         "/admin/organisations/new",
-        data={"name": "Woonbron", "slug": "woonbron", "kind": "woningcorporatie", "domains": "woonbron.nl"},
+        data={
+            "name": "Woonbron",
+            "slug": "woonbron",
+            "kind": "woningcorporatie",
+            "domains": "woonbron.nl",
+        },
     )
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == "woonbron"))
     assert organisation.kind == "woningcorporatie"

@@ -16,11 +16,13 @@ def test_seed_is_idempotent(runner, db):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
     counts = (_count(db, Organisation), _count(db, Theme), _count(db, OrganisationDomain))
-    assert counts[0] == 45 and counts[1] == 13
+    assert counts[0] == 45
+    assert counts[1] == 13
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert (_count(db, Organisation), _count(db, Theme), _count(db, OrganisationDomain)) == counts
     venlo = db.session.scalar(select(Organisation).where(Organisation.slug == "venlo"))
-    assert venlo.kind == "gemeente" and [d.domain for d in venlo.domains] == ["venlo.nl"]
+    assert venlo.kind == "gemeente"
+    assert [d.domain for d in venlo.domains] == ["venlo.nl"]
     kinds = set(db.session.scalars(select(Organisation.kind)))
     assert {"gemeente", "woningcorporatie", "ministerie"} <= kinds
 
@@ -38,8 +40,11 @@ def test_create_admin_from_environment(runner, db, client, monkeypatch):
     result = runner.invoke(args=["create-admin", "Beheer@Platform31.nl", "--name", "Beheerder"])
     assert result.exit_code == 0, result.output
     admin = db.session.scalar(select(User).where(User.email == "beheer@platform31.nl"))
-    assert admin.platform_role == "admin" and admin.status == "active"
-    assert login(client, "beheer@platform31.nl", "een-sterk-beheerderswachtwoord").status_code == 302
+    assert admin.platform_role == "admin"
+    assert admin.status == "active"
+    assert (
+        login(client, "beheer@platform31.nl", "een-sterk-beheerderswachtwoord").status_code == 302
+    )
     assert client.get("/admin/accounts").status_code == 200
 
 

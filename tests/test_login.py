@@ -13,9 +13,7 @@ from tests.conftest import PASSWORD, login
 
 def test_login_redirects_to_a_safe_next(client, make_user):
     user = make_user()
-    response = client.post(
-        "/login?next=/account", data={"email": user.email, "password": PASSWORD}
-    )
+    response = client.post("/login?next=/account", data={"email": user.email, "password": PASSWORD})
     assert response.headers["Location"] == "/account"
 
 
@@ -62,7 +60,8 @@ def test_wrong_password_and_unknown_address_answer_the_same(client, db, make_use
         select(AuditEvent).where(AuditEvent.action == "login.failed")
     ).all()
     assert len(failures) == 2
-    assert failures[0].target_id == user.id and failures[0].ip == "127.0.0.1"
+    assert failures[0].target_id == user.id
+    assert failures[0].ip == "127.0.0.1"
     assert client.get("/").status_code == 302
 
 
@@ -148,7 +147,9 @@ def test_session_cookie_flags(database_config, make_user):
         add_active_user("a@x.example")
         response = login(app.test_client(), "a@x.example")
         cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+        assert "Secure" in cookie
 
 
 def test_production_defaults_make_cookies_secure(monkeypatch, tmp_path):

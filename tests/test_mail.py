@@ -18,18 +18,23 @@ def _rows(db) -> list[OutboxMessage]:
 
 def test_message_is_stored_and_delivered_after_commit(app, db, outbox):
     with app.test_request_context():
-        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        mail.enqueue(
+            "a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"})
+        )
         assert outbox == []  # nothing leaves before the commit
         db.session.commit()
         mail.deliver_after_request(app)
     assert [m["To"] for m in outbox] == ["a@x.example"]
     (row,) = _rows(db)
-    assert row.sent_at is not None and row.attempts == 1
+    assert row.sent_at is not None
+    assert row.attempts == 1
 
 
 def test_rolled_back_change_sends_nothing(app, db, outbox):
     with app.test_request_context():
-        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        mail.enqueue(
+            "a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"})
+        )
         db.session.rollback()
         mail.deliver_after_request(app)
     assert outbox == []
@@ -41,12 +46,16 @@ def test_failed_delivery_is_kept_and_retried(app, db, outbox, monkeypatch):
         raise OSError("mail server down")
 
     with app.test_request_context():
-        mail.enqueue("a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"}))
+        mail.enqueue(
+            "a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"})
+        )
         db.session.commit()
         monkeypatch.setitem(mail.BACKENDS, "memory", broken)
         assert mail.deliver_due(app) == 0
     (row,) = _rows(db)
-    assert row.sent_at is None and row.attempts == 1 and "down" in row.last_error
+    assert row.sent_at is None
+    assert row.attempts == 1
+    assert "down" in row.last_error
     assert row.next_attempt_at > row.created_at
     monkeypatch.undo()
     assert mail.deliver_due(app) == 0  # not due yet: back-off
@@ -77,7 +86,8 @@ def test_file_backend_writes_eml(database_config, tmp_path):
         assert mail.deliver_due(app) == 1
     (path,) = tmp_path.glob("*.eml")
     message = message_from_bytes(path.read_bytes())
-    assert message["To"] == "x@y.example" and message["Subject"] == "Hallo"
+    assert message["To"] == "x@y.example"
+    assert message["Subject"] == "Hallo"
     assert "Tekst" in message.get_payload(decode=True).decode()
 
 

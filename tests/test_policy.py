@@ -38,9 +38,14 @@ ANON = AnonymousUser()
     ],
 )
 def test_can_view_profile(viewer, profile_status, own, allowed):
-    user = ANON if viewer == "anonymous" else _user(
-        1, role="admin" if viewer == "admin" else "member",
-        status="suspended" if viewer == "suspended" else "active",
+    user = (
+        ANON
+        if viewer == "anonymous"
+        else _user(
+            1,
+            role="admin" if viewer == "admin" else "member",
+            status="suspended" if viewer == "suspended" else "active",
+        )
     )
     profile = _user(1 if own else 2, status=profile_status)
     assert policy.can_view_profile(user, profile) is allowed

@@ -8,7 +8,12 @@ from community.models import User
 
 
 def _profile(**overrides: object) -> dict[str, object]:
-    data = {"name": "Nieuwe Naam", "job_title": "Programmamanager", "bio": "Werkt aan wonen.", "locale": "nl"}
+    data = {
+        "name": "Nieuwe Naam",
+        "job_title": "Programmamanager",
+        "bio": "Werkt aan wonen.",
+        "locale": "nl",
+    }
     data.update(overrides)
     return data
 
@@ -20,9 +25,11 @@ def test_edit_profile_saves_and_shows(client, db, logged_in, make_theme):
     assert response.headers["Location"] == "/account"
     page = client.get("/account").get_data(as_text=True)
     assert "Je profiel is opgeslagen." in page
-    assert 'value="Nieuwe Naam"' in page and "Werkt aan wonen." in page
+    assert 'value="Nieuwe Naam"' in page
+    assert "Werkt aan wonen." in page
     stored = db.session.get(User, user.id)
-    assert stored.name == "Nieuwe Naam" and [t.id for t in stored.expertise] == [theme.id]
+    assert stored.name == "Nieuwe Naam"
+    assert [t.id for t in stored.expertise] == [theme.id]
 
 
 def test_switching_language_to_english(client, db, logged_in):
@@ -52,7 +59,8 @@ def test_people_page_shows_an_active_colleague(client, logged_in, make_user):
     colleague = make_user(name="Ahmed El Amrani", job_title="Senior beleidsmedewerker", bio="Wonen")
     logged_in()
     page = client.get(f"/people/{colleague.id}").get_data(as_text=True)
-    assert "Ahmed El Amrani" in page and "Senior beleidsmedewerker" in page
+    assert "Ahmed El Amrani" in page
+    assert "Senior beleidsmedewerker" in page
     assert colleague.email not in page
 
 
@@ -72,6 +80,9 @@ def test_export_is_the_users_own_data(client, logged_in, make_user):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
-    assert data["email"] == user.email and data["name"] == "Sanne"
+    assert data["email"] == user.email
+    assert data["name"] == "Sanne"
     text = response.get_data(as_text=True)
-    assert "password" not in text and "session_token" not in text and other.email not in text
+    assert "password" not in text
+    assert "session_token" not in text
+    assert other.email not in text

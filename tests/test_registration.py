@@ -40,7 +40,8 @@ def test_register_confirm_and_login_with_matching_domain(client, db, outbox, ven
     assert response.status_code == 302
     assert response.headers["Location"] == "/register/sent"
     user = db.session.scalar(select(User).where(User.email == "sanne@venlo.nl"))
-    assert user.status == "pending" and user.email_confirmed_at is None
+    assert user.status == "pending"
+    assert user.email_confirmed_at is None
     assert user.password_hash != PASSWORD
     assert [m["To"] for m in outbox] == ["sanne@venlo.nl"]
 
@@ -49,9 +50,11 @@ def test_register_confirm_and_login_with_matching_domain(client, db, outbox, ven
     assert "Bevestig eerst je e-mailadres" in response.get_data(as_text=True)
 
     response = client.get(_link(outbox[0]))
-    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
     db.session.refresh(user)
-    assert user.status == "active" and user.email_confirmed_at is not None
+    assert user.status == "active"
+    assert user.email_confirmed_at is not None
 
     assert login(client, "sanne@venlo.nl").status_code == 302
     assert client.get("/").status_code == 200
@@ -70,7 +73,8 @@ def test_foreign_domain_waits_for_an_admin(client, db, outbox, venlo, make_user)
     response = client.get(_link(outbox[0]))
     assert response.headers["Location"] == "/account/pending"
     user = db.session.scalar(select(User).where(User.email == "sanne@gmail.example"))
-    assert user.status == "pending" and user.email_confirmed_at is not None
+    assert user.status == "pending"
+    assert user.email_confirmed_at is not None
     assert outbox[-1]["To"] == admin.email
     assert "wacht op goedkeuring" in outbox[-1]["Subject"]
 
@@ -110,7 +114,9 @@ def test_known_address_answers_the_same_and_warns_the_owner(client, db, outbox, 
         ({"organisation": 0}, "organisation", "Kies je organisatie"),
     ],
 )
-def test_bad_input_is_refused_next_to_the_field(client, db, outbox, venlo, overrides, field, message):
+def test_bad_input_is_refused_next_to_the_field(
+    client, db, outbox, venlo, overrides, field, message
+):
     response = client.post("/register", data=_form(venlo.id, **overrides))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -158,6 +164,11 @@ def test_confirmation_link_works_once(client, db, outbox, venlo):
     client.get(link)
     again = client.get(link)
     assert "al bevestigd" in again.get_data(as_text=True)
-    assert db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "account.confirmed")
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "account.confirmed")
+        )
+        == 1
+    )

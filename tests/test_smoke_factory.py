@@ -6,7 +6,9 @@ from community import create_app
 
 
 def test_config_mapping_overrides_environment() -> None:
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "BASE_URL": "http://x"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "BASE_URL": "http://x"}
+    )
     assert app.testing
     assert app.config["BASE_URL"] == "http://x"
 

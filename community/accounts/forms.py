@@ -101,7 +101,10 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
 
     def __init__(self, *args: Any, organisations: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation.choices = [SelectChoice(0, str(_l("Kies je organisatie"))), *organisations]
+        self.organisation.choices = [
+            SelectChoice(0, str(_l("Kies je organisatie"))),
+            *organisations,
+        ]
 
 
 class LoginForm(FlaskForm):

@@ -17,11 +17,11 @@ def organisation_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         select(Organisation.id, Organisation.name, Organisation.kind).order_by(Organisation.name)
     ).all()
-    cities = sorted((row for row in rows if row.kind == "gemeente"), key=lambda r: sort_name(r.name))
+    cities = sorted(
+        (row for row in rows if row.kind == "gemeente"), key=lambda r: sort_name(r.name)
+    )
     partners = [row for row in rows if row.kind != "gemeente"]
-    return [
-        SelectChoice(row.id, row.name, optgroup=_("Gemeenten")) for row in cities
-    ] + [
+    return [SelectChoice(row.id, row.name, optgroup=_("Gemeenten")) for row in cities] + [
         SelectChoice(row.id, f"{row.name} ({kind_label(row.kind)})", optgroup=_("Partners"))
         for row in partners
     ]

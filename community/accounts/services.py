@@ -73,12 +73,15 @@ def send_confirmation(user: User) -> None:
 
 def domain_matches(user: User) -> bool:
     domain = user.email.rpartition("@")[2]
-    return db.session.scalar(
-        select(OrganisationDomain.id).where(
-            OrganisationDomain.domain == domain,
-            OrganisationDomain.organisation_id == user.organisation_id,
+    return (
+        db.session.scalar(
+            select(OrganisationDomain.id).where(
+                OrganisationDomain.domain == domain,
+                OrganisationDomain.organisation_id == user.organisation_id,
+            )
         )
-    ) is not None
+        is not None
+    )
 
 
 def confirm_email(token: str) -> User:
@@ -106,7 +109,13 @@ def notify_admins_of_pending(user: User) -> None:
     ).all()
     link = mail.absolute_url("admin.list_accounts", status="pending")
     for admin in admins:
-        _send(admin, _l("Een account wacht op goedkeuring"), "account_pending", account=user, link=link)
+        _send(
+            admin,
+            _l("Een account wacht op goedkeuring"),
+            "account_pending",
+            account=user,
+            link=link,
+        )
 
 
 @dataclass

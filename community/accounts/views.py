@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -145,7 +144,7 @@ def reset_password(token: str) -> str | BaseResponse:
 
 @bp.route("/account", methods=["GET", "POST"])
 def edit_account() -> str | BaseResponse:
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     form = forms.ProfileForm(obj=user, themes=queries.theme_choices())
     if request.method == "GET":
         form.expertise.data = [theme.id for theme in user.expertise]
@@ -166,7 +165,7 @@ def edit_account() -> str | BaseResponse:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password() -> str | BaseResponse:
-    user: User = current_user._get_current_object()  # type: ignore[attr-defined]
+    user: User = current_user._get_current_object()
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:

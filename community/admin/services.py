@@ -41,7 +41,9 @@ def suspend_account(actor: User, account: User, ip: str | None) -> None:
 
 
 def parse_domains(text: str) -> list[str]:
-    domains = sorted({part.strip().lower().lstrip("@") for part in re.split(r"[\s,;]+", text) if part.strip()})
+    domains = sorted(
+        {part.strip().lower().lstrip("@") for part in re.split(r"[\s,;]+", text) if part.strip()}
+    )
     bad = [domain for domain in domains if not DOMAIN_PATTERN.match(domain)]
     if bad:
         raise DomainError("domains", _("Dit is geen geldig domein: %(domain)s", domain=bad[0]))
@@ -69,7 +71,8 @@ def save_organisation(
     for row in taken:
         if organisation is None or row.organisation_id != organisation.id:
             raise DomainError(
-                "domains", _("Het domein %(domain)s hoort al bij een andere organisatie.", domain=row.domain)
+                "domains",
+                _("Het domein %(domain)s hoort al bij een andere organisatie.", domain=row.domain),
             )
     if organisation is None:
         organisation = Organisation(name=name, slug=slug, kind=kind)

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from wtforms.fields.choices import SelectChoice
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from community import policy
 from community.admin import forms, services
@@ -93,5 +93,3 @@ def edit_organisation(organisation_id: int | None) -> str | BaseResponse:
             flash_success(_("De organisatie is opgeslagen."))
             return redirect(url_for("admin.list_organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
-
-

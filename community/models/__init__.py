@@ -1,7 +1,12 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from community.models.audit import AuditEvent
-from community.models.organisation import ORGANISATION_KINDS, Organisation, OrganisationDomain, Theme
+from community.models.organisation import (
+    ORGANISATION_KINDS,
+    Organisation,
+    OrganisationDomain,
+    Theme,
+)
 from community.models.outbox import OutboxMessage
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 

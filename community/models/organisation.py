@@ -20,7 +20,7 @@ ORGANISATION_KINDS = (
 )
 
 
-class Organisation(db.Model):  # type: ignore[name-defined,misc]
+class Organisation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint(
@@ -45,7 +45,7 @@ class Organisation(db.Model):  # type: ignore[name-defined,misc]
         return f"<Organisation {self.slug}>"
 
 
-class OrganisationDomain(db.Model):  # type: ignore[name-defined,misc]
+class OrganisationDomain(db.Model):  # type: ignore[name-defined]
     """One e-mail domain whose confirmed addresses make an account active at once."""
 
     __tablename__ = "organisation_domains"
@@ -60,7 +60,7 @@ class OrganisationDomain(db.Model):  # type: ignore[name-defined,misc]
     organisation: Mapped[Organisation] = relationship(back_populates="domains")
 
 
-class Theme(db.Model):  # type: ignore[name-defined,misc]
+class Theme(db.Model):  # type: ignore[name-defined]
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)

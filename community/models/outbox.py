@@ -11,7 +11,7 @@ from community.extensions import db
 from community.models.base import UTCDateTime, utcnow
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined,misc]
+class OutboxMessage(db.Model):  # type: ignore[name-defined]
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "sent_at", "next_attempt_at"),)
 

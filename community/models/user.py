@@ -29,7 +29,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class User(db.Model):  # type: ignore[name-defined,misc]
+class User(db.Model):  # type: ignore[name-defined]
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
