@@ -127,3 +127,21 @@ def test_admin_creates_an_organisation(client, db, logged_in):
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == "woonbron"))
     assert organisation.kind == "woningcorporatie"
     assert [d.domain for d in organisation.domains] == ["woonbron.nl"]
+
+
+def test_account_list_runs_a_bounded_number_of_queries(app, client, logged_in, make_user):
+    from tests.conftest import count_queries
+
+    logged_in(platform_role="admin")
+    for _ in range(3):
+        make_user(status="pending")
+    with count_queries(app) as few:
+        assert client.get("/admin/accounts").status_code == 200
+    for _ in range(20):
+        make_user(status="pending")
+    with count_queries(app) as many:
+        assert client.get("/admin/accounts").status_code == 200
+    assert len(many) == len(few)
+    with count_queries(app) as organisations:
+        assert client.get("/admin/organisations").status_code == 200
+    assert len(organisations) <= len(few) + 1
