@@ -62,7 +62,18 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts_bp
     from community.admin.views import bp as admin_bp
+    from community.communities import notification_kinds  # noqa: F401 - registers kinds
+    from community.communities.member_views import bp as members_bp
+    from community.communities.views import bp as communities_bp
+    from community.notifications.views import bp as notifications_bp
     from community.pages.views import bp as pages_bp
 
-    for blueprint in (pages_bp, accounts_bp, admin_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        admin_bp,
+        communities_bp,
+        members_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)

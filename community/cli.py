@@ -34,8 +34,12 @@ def demo_command(if_empty: bool) -> None:
     seed.seed_organisations()
     seed.seed_themes()
     added = demo.load_demo()
+    communities = demo.load_demo_communities()
     db.session.commit()
-    click.echo(f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}).")
+    click.echo(
+        f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}) "
+        f"and {communities} demo communities."
+    )
 
 
 @click.command("create-admin")

@@ -1,13 +1,15 @@
-"""Demo data for `make run`: a few people of different cities and partners."""
+"""Demo data for `make run`: people of cities and partners, and their communities."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from community import markdown
 from community.accounts import passwords
 from community.extensions import db
-from community.models import Organisation, Theme, User
+from community.models import Community, Membership, Organisation, Theme, User
 from community.models.base import utcnow
+from community.seed import slugify
 
 DEMO_PASSWORD = "leerkring-demo-2026"  # noqa: S105 - documented demo password
 
@@ -24,7 +26,83 @@ DEMO_PEOPLE = [
      "Strategisch adviseur", "member", ["betaalbaar-wonen", "energietransitie"]),
     ("Fatima Yilmaz", "f.yilmaz@stadenregio.example", "adviesbureau-stad-en-regio",
      "Adviseur sociaal domein", "member", ["transformatie-sociaal-domein", "armoede-en-schulden"]),
+    ("Peter Visser", "p.visser@roosendaal.nl", "roosendaal", "Accountmanager ondernemers", "member",
+     ["regeldruk-en-ondernemersruimte"]),
+    ("Linda Mulder", "l.mulder@zorggroepmidden.example", "zorggroep-midden",
+     "Manager wonen met zorg", "member", ["wonen-en-zorg-langer-thuis"]),
+    ("Karim Boukhari", "k.boukhari@minbzk.nl", "ministerie-bzk", "Senior beleidsadviseur",
+     "member", ["betaalbaar-wonen", "woningmarkt-en-transformatie"]),
+    ("Esther de Boer", "e.deboer@platform31.nl", "platform31", "Programmaleider leerkringen",
+     "member", ["vitale-binnensteden", "aanloopstraten-en-leegstand"]),
 ]  # fmt: skip
+
+# name, theme slug, visibility, description, members: (e-mail, role, status[, motivation])
+DEMO_COMMUNITIES: list[tuple[str, str, str, str, list[tuple[str, ...]]]] = [
+    ("Vitale binnensteden", "vitale-binnensteden", "closed",
+     "Steden die hun binnenstad en aanloopstraten levendig willen houden nu winkelen alleen niet "
+     "meer genoeg is. We brengen casussen in over leegstand, eigenaren en nieuwe functies.",
+     [("e.deboer@platform31.nl", "moderator", "active"),
+      ("sanne.devries@venlo.nl", "member", "active"),
+      ("p.visser@roosendaal.nl", "member", "active"),
+      ("f.yilmaz@stadenregio.example", "expert", "active"),
+      ("a.elamrani@zaanstad.nl", "member", "requested",
+       "In Zaanstad spelen dezelfde vragen rond de Gedempte Gracht.")]),
+    ("Wonen en zorg / Langer thuis", "wonen-en-zorg-langer-thuis", "closed",
+     "Gemeenten, corporaties en zorgaanbieders over zelfstandig wonen van ouderen en kwetsbare "
+     "inwoners in een zorgzame wijk.",
+     [("m.jansen@emmen.nl", "moderator", "active"),
+      ("l.mulder@zorggroepmidden.example", "expert", "active"),
+      ("joost.bakker@dekern.example", "member", "active"),
+      ("sanne.devries@venlo.nl", "member", "requested",
+       "Venlo werkt aan een woonzorgvisie en zoekt voorbeelden.")]),
+    ("Betaalbaar wonen", "betaalbaar-wonen", "closed",
+     "Woonlasten van huurders, prestatieafspraken en de middenhuur: wat werkt in de praktijk?",
+     [("a.elamrani@zaanstad.nl", "moderator", "active"),
+      ("joost.bakker@dekern.example", "expert", "active"),
+      ("k.boukhari@minbzk.nl", "member", "active")]),
+    ("Verkenning woondeals (vertrouwelijk)", "woningmarkt-en-transformatie", "secret",
+     "Een besloten verkenning op uitnodiging van het ministerie, met een klein aantal steden.",
+     [("k.boukhari@minbzk.nl", "moderator", "active"),
+      ("a.elamrani@zaanstad.nl", "member", "active"),
+      ("m.jansen@emmen.nl", "member", "active")]),
+]  # fmt: skip
+
+
+def load_demo_communities() -> int:
+    """Create the demo communities and memberships that do not exist yet."""
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    themes = {theme.slug: theme for theme in db.session.scalars(select(Theme))}
+    existing = set(db.session.scalars(select(Community.name)))
+    added = 0
+    for name, theme_slug, visibility, description, members in DEMO_COMMUNITIES:
+        if name in existing:
+            continue
+        community = Community(
+            name=name,
+            slug=slugify(name.split(" (")[0]),
+            description=description,
+            description_html=markdown.render(description),
+            summary=description[:200],
+            theme=themes.get(theme_slug),
+            visibility=visibility,
+            method="incident",
+        )
+        db.session.add(community)
+        db.session.flush()
+        for email, role, status, *motivation in members:
+            db.session.add(
+                Membership(
+                    user_id=users[email].id,
+                    community_id=community.id,
+                    role=role,
+                    status=status,
+                    motivation=motivation[0] if motivation else "",
+                    decided_at=utcnow() if status == "active" else None,
+                )
+            )
+        added += 1
+    db.session.flush()
+    return added
 
 
 def database_is_empty() -> bool:

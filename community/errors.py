@@ -43,7 +43,12 @@ MESSAGES = {
 
 def render_error(code: int) -> tuple[str, int]:
     title, message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+    # Minimal chrome: no forms, tokens or URLs, so a 404 for a closed community is
+    # byte for byte the page of a community that does not exist.
+    page = render_template(
+        "errors/error.html", code=code, title=title, message=message, minimal_chrome=True
+    )
+    return page, code
 
 
 def init_app(app: Flask) -> None:

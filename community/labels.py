@@ -27,3 +27,60 @@ def status_label(status: str) -> str:
         "deleted": _("verwijderd"),
     }
     return labels.get(status, status)
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "member": _("lid"),
+        "expert": _("deskundige"),
+        "moderator": _("moderator"),
+    }
+    return labels.get(role, role)
+
+
+def membership_status_label(status: str) -> str:
+    labels = {
+        "requested": _("aangevraagd"),
+        "invited": _("uitgenodigd"),
+        "active": _("lid"),
+        "declined": _("afgewezen"),
+        "removed": _("verwijderd"),
+        "left": _("vertrokken"),
+    }
+    return labels.get(status, status)
+
+
+def visibility_label(visibility: str) -> str:
+    labels = {
+        "closed": _("besloten: vindbaar, inhoud alleen voor leden"),
+        "secret": _("geheim: niet vindbaar, alleen op uitnodiging"),
+    }
+    return labels.get(visibility, visibility)
+
+
+def method_label(method: str) -> str:
+    labels = {
+        "incident": _("Intervisie (incidentmethode): eerst vragen, dan advies"),
+        "open": _("Open gesprek: elke reactie op elk moment"),
+        "consult": _("Consult: alleen deskundigen adviseren"),
+    }
+    return labels.get(method, method)
+
+
+def audit_label(action: str) -> str:
+    labels = {
+        "community.created": _("leergemeenschap aangemaakt"),
+        "community.updated": _("instellingen gewijzigd"),
+        "community.archived": _("gearchiveerd"),
+        "community.unarchived": _("weer actief gemaakt"),
+        "membership.requested": _("lidmaatschap aangevraagd"),
+        "membership.approved": _("aanvraag goedgekeurd"),
+        "membership.declined": _("aanvraag afgewezen"),
+        "membership.role_changed": _("rol gewijzigd"),
+        "membership.removed": _("lid verwijderd"),
+        "membership.left": _("lid vertrokken"),
+        "membership.invitation_accepted": _("uitnodiging aangenomen"),
+        "invitation.created": _("uitgenodigd"),
+        "invitation.revoked": _("uitnodiging ingetrokken"),
+    }
+    return labels.get(action, action)

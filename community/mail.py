@@ -170,3 +170,8 @@ def absolute_url(endpoint: str, **values: Any) -> str:
     from flask import url_for
 
     return str(current_app.config["BASE_URL"]) + url_for(endpoint, **values)
+
+
+def site_url(path: str) -> str:
+    """A path on this site as a link for an e-mail."""
+    return str(current_app.config["BASE_URL"]) + path

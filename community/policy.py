@@ -19,6 +19,8 @@ class Actor(Protocol):
     is_admin: bool
     is_authenticated: bool
 
+    def membership_in(self, community: Any) -> Any: ...
+
 
 def is_active_user(user: Actor) -> bool:
     return bool(user.is_authenticated and user.is_active)
@@ -62,6 +64,117 @@ def can_suspend_account(user: Actor, account: Any) -> bool:
         can_manage_accounts(user)
         and account.id != user.id
         and account.status in {"pending", "active"}
+    )
+
+
+# Communities ------------------------------------------------------------------
+#
+# Only an *active* membership counts: requested, invited, declined, removed and
+# left are non-members. Administrators act as moderators in every community
+# (they manage members and settings) but do not read community content unless
+# they are members themselves.
+
+
+def _membership(user: Actor, community: Any) -> Any:
+    if not is_active_user(user) or community is None:
+        return None
+    return user.membership_in(community)
+
+
+def community_role(user: Actor, community: Any) -> str | None:
+    """The user's role when an active member, else None."""
+    membership = _membership(user, community)
+    if membership is None or membership.status != "active":
+        return None
+    return str(membership.role)
+
+
+def is_member(user: Actor, community: Any) -> bool:
+    return community_role(user, community) is not None
+
+
+def is_moderator(user: Actor, community: Any) -> bool:
+    return community_role(user, community) == "moderator"
+
+
+def can_create_community(user: Actor) -> bool:
+    return is_active_user(user) and user.is_admin
+
+
+def can_see_community(user: Actor, community: Any) -> bool:
+    """May the user know the community exists (directory entry, landing page)?"""
+    if not is_active_user(user) or community is None:
+        return False
+    if user.is_admin or is_member(user, community):
+        return True
+    if community.archived_at is not None:
+        return False
+    if community.visibility == "closed":
+        return True
+    membership = _membership(user, community)
+    return membership is not None and membership.status == "invited"
+
+
+def can_view_community(user: Actor, community: Any) -> bool:
+    """Content and member list: active members only."""
+    return is_member(user, community)
+
+
+def can_moderate_community(user: Actor, community: Any) -> bool:
+    return is_active_user(user) and (user.is_admin or is_moderator(user, community))
+
+
+def can_enter_community_admin(user: Actor, community: Any) -> bool:
+    """Members list and moderator pages are reachable by members and acting admins."""
+    return is_member(user, community) or can_moderate_community(user, community)
+
+
+def can_edit_community(user: Actor, community: Any) -> bool:
+    return can_moderate_community(user, community)
+
+
+def can_invite_to_community(user: Actor, community: Any) -> bool:
+    return can_moderate_community(user, community) and community.archived_at is None
+
+
+def can_join_community(user: Actor, community: Any) -> bool:
+    """Ask to join: closed, not archived, and not already a member or an open request."""
+    if not can_see_community(user, community) or community.archived_at is not None:
+        return False
+    if community.visibility != "closed":
+        return False
+    membership = _membership(user, community)
+    return membership is None or membership.status in {"declined", "removed", "left"}
+
+
+def can_leave_community(user: Actor, community: Any) -> bool:
+    return is_member(user, community)
+
+
+def can_decide_request(user: Actor, membership: Any) -> bool:
+    return (
+        membership is not None
+        and membership.status == "requested"
+        and can_moderate_community(user, membership.community)
+    )
+
+
+def can_manage_member(user: Actor, membership: Any) -> bool:
+    """Change the role of, or remove, an active member (never yourself)."""
+    return (
+        membership is not None
+        and membership.status == "active"
+        and membership.user_id != user.id
+        and can_moderate_community(user, membership.community)
+    )
+
+
+def can_revoke_invitation(user: Actor, invitation: Any) -> bool:
+    return (
+        invitation is not None
+        and invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and can_moderate_community(user, invitation.community)
     )
 
 

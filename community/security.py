@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.privacy",
         "pages.accessibility",
         "pages.set_language",
+        "members.show_invitation",
     }
 )
 

@@ -16,9 +16,25 @@ def init_app(app: Flask) -> None:
         languages=app.config["LANGUAGES"],
         kind_label=labels.kind_label,
         status_label=labels.status_label,
+        role_label=labels.role_label,
+        membership_status_label=labels.membership_status_label,
+        visibility_label=labels.visibility_label,
+        method_label=labels.method_label,
+        audit_label=labels.audit_label,
     )
     app.jinja_env.filters["moment"] = i18n.format_moment
     app.jinja_env.filters["day"] = i18n.format_day
+
+    @app.context_processor
+    def _unread() -> dict[str, Any]:
+        def unread_notifications() -> int:
+            from flask_login import current_user
+
+            from community.notifications.services import unread_count
+
+            return unread_count(current_user) if policy.is_active_user(current_user) else 0
+
+        return {"unread_notifications": unread_notifications}
 
     @app.context_processor
     def _theme_name() -> dict[str, Any]:

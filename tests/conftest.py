@@ -280,3 +280,45 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
 
 def database_url_for_migrations(database_config: dict[str, Any]) -> str:
     return str(make_url(database_config["SQLALCHEMY_DATABASE_URI"]))
+
+
+@pytest.fixture
+def make_community(app: Flask) -> Callable[..., Any]:
+    from community.markdown import render
+    from community.models import Community
+
+    def factory(**overrides: Any) -> Community:
+        n = next(_sequence)
+        description = overrides.pop("description", f"Beschrijving van leergemeenschap {n}.")
+        community = Community(
+            name=overrides.pop("name", f"Leergemeenschap {n}"),
+            slug=overrides.pop("slug", f"leergemeenschap-{n}"),
+            description=description,
+            description_html=render(description),
+            summary=description[:200],
+            visibility=overrides.pop("visibility", "closed"),
+            method=overrides.pop("method", "incident"),
+            **overrides,
+        )
+        _db.session.add(community)
+        _db.session.commit()
+        return community
+
+    return factory
+
+
+@pytest.fixture
+def make_membership(app: Flask) -> Callable[..., Any]:
+    from community.models import Membership
+
+    def factory(
+        user: User, community: Any, role: str = "member", status: str = "active", **overrides: Any
+    ) -> Membership:
+        membership = Membership(
+            user_id=user.id, community_id=community.id, role=role, status=status, **overrides
+        )
+        _db.session.add(membership)
+        _db.session.commit()
+        return membership
+
+    return factory

@@ -28,11 +28,19 @@ def test_seed_is_idempotent(runner, db):
 
 
 def test_demo_loads_once(runner, db):
+    from community.models import Community, Membership
+
     result = runner.invoke(args=["demo", "--if-empty"])
-    assert "Loaded 6 demo accounts" in result.output
+    assert "Loaded 10 demo accounts" in result.output
+    assert "4 demo communities" in result.output
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "not loaded" in again.output
-    assert _count(db, User) == 6
+    assert _count(db, User) == 10
+    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent without --if-empty too
+    assert _count(db, Community) == 4
+    visibilities = set(db.session.scalars(select(Community.visibility)))
+    assert visibilities == {"closed", "secret"}
+    assert _count(db, Membership) > 10
 
 
 def test_create_admin_from_environment(runner, db, client, monkeypatch):

@@ -91,3 +91,108 @@ def test_edit_account_only_own():
     assert policy.can_edit_account(_user(1), _user(1)) is True
     assert policy.can_edit_account(_user(1), _user(2)) is False
     assert policy.can_edit_account(ANON, _user(2)) is False
+
+
+# Communities: platform role x community role x membership status x visibility x action.
+
+ACTIONS = {
+    "see": policy.can_see_community,
+    "view": policy.can_view_community,
+    "moderate": policy.can_moderate_community,
+    "join": policy.can_join_community,
+    "leave": policy.can_leave_community,
+    "invite": policy.can_invite_to_community,
+}
+
+
+def _expected(platform: str, role: str, status: str | None, visibility: str, action: str) -> bool:
+    active_member = status == "active"
+    moderator = active_member and role == "moderator"
+    admin = platform == "admin"
+    if platform in {"anonymous", "suspended"}:
+        return False
+    return {
+        "see": admin or active_member or visibility == "closed" or status == "invited",
+        "view": active_member,
+        "moderate": admin or moderator,
+        "join": visibility == "closed" and status in {None, "declined", "removed", "left"},
+        "leave": active_member,
+        "invite": admin or moderator,
+    }[action]
+
+
+def _actor(platform: str, membership: SimpleNamespace | None) -> object:
+    if platform == "anonymous":
+        return ANON
+    user = _user(
+        1,
+        role="admin" if platform == "admin" else "member",
+        status="suspended" if platform == "suspended" else "active",
+    )
+    user.membership_in = lambda community: membership
+    return user
+
+
+@pytest.mark.parametrize("platform", ["anonymous", "member", "admin", "suspended"])
+@pytest.mark.parametrize("role", ["member", "expert", "moderator"])
+@pytest.mark.parametrize(
+    "status", [None, "requested", "invited", "active", "declined", "removed", "left"]
+)
+@pytest.mark.parametrize("visibility", ["closed", "secret"])
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_community_matrix(platform, role, status, visibility, action):
+    community = SimpleNamespace(id=7, visibility=visibility, archived_at=None)
+    membership = (
+        None
+        if status is None
+        else SimpleNamespace(
+            role=role, status=status, community_id=7, user_id=1, community=community
+        )
+    )
+    actor = _actor(platform, membership)
+    assert ACTIONS[action](actor, community) is _expected(
+        platform, role, status, visibility, action
+    )
+
+
+@pytest.mark.parametrize("platform", ["member", "admin"])
+@pytest.mark.parametrize("role", ["member", "moderator"])
+def test_archived_community_is_read_only(platform, role):
+    community = SimpleNamespace(id=7, visibility="closed", archived_at=object())
+    membership = SimpleNamespace(role=role, status="active", community_id=7, user_id=1)
+    actor = _actor(platform, membership)
+    assert policy.can_view_community(actor, community) is True
+    assert policy.can_join_community(actor, community) is False
+    assert policy.can_invite_to_community(actor, community) is False
+    outsider = _actor("member", None)
+    assert policy.can_see_community(outsider, community) is False
+
+
+@pytest.mark.parametrize(
+    ("actor_role", "target_status", "same_user", "other_community", "allowed"),
+    [
+        ("moderator", "active", False, False, True),
+        ("moderator", "active", True, False, False),
+        ("moderator", "removed", False, False, False),
+        ("moderator", "active", False, True, False),
+        ("member", "active", False, False, False),
+        ("expert", "active", False, False, False),
+    ],
+)
+def test_manage_member(actor_role, target_status, same_user, other_community, allowed):
+    community = SimpleNamespace(id=7, visibility="closed", archived_at=None)
+    elsewhere = SimpleNamespace(id=8, visibility="closed", archived_at=None)
+    own = SimpleNamespace(role=actor_role, status="active", community_id=7, user_id=1)
+    actor = _actor("member", own)
+    actor.membership_in = lambda c: own if c.id == 7 else None
+    target = SimpleNamespace(
+        user_id=1 if same_user else 2,
+        status=target_status,
+        role="member",
+        community=elsewhere if other_community else community,
+    )
+    assert policy.can_manage_member(actor, target) is allowed
+    request = SimpleNamespace(status="requested", community=target.community, user_id=3)
+    assert policy.can_decide_request(actor, request) is (
+        actor_role == "moderator" and not other_community
+    )

@@ -36,10 +36,8 @@ def _email_field(label: Any) -> EmailField:
     )
 
 
-class NewPasswordMixin:
-    """A new password typed twice, checked against the password rules."""
-
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         _l("Wachtwoord"),
         validators=[DataRequired(message=REQUIRED)],
         description=_l(
@@ -48,7 +46,10 @@ class NewPasswordMixin:
         ),
         render_kw={"autocomplete": "new-password"},
     )
-    password_confirm = PasswordField(
+
+
+def _password_confirm() -> PasswordField:
+    return PasswordField(
         _l("Herhaal je wachtwoord"),
         validators=[
             DataRequired(message=REQUIRED),
@@ -56,6 +57,10 @@ class NewPasswordMixin:
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class NewPasswordMixin:
+    """Checks the new `password` field (declared by each form, in page order)."""
 
     def validate_password(self, field: PasswordField) -> None:
         value = field.data or ""
@@ -98,6 +103,8 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         validators=[Length(max=120, message=_l("Je functie mag hoogstens 120 tekens hebben."))],
         render_kw={"autocomplete": "organization-title"},
     )
+    password = _new_password()
+    password_confirm = _password_confirm()
 
     def __init__(self, *args: Any, organisations: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,7 +129,8 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
-    pass
+    password = _new_password()
+    password_confirm = _password_confirm()
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
@@ -131,6 +139,8 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         validators=[DataRequired(message=REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )
+    password = _new_password()
+    password_confirm = _password_confirm()
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -97,12 +98,12 @@ def login() -> str | BaseResponse:
         elif result.user is None:
             form.form_errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
         else:
-            locale = session.get("locale")
+            kept = {key: session[key] for key in ("locale", "pending_invitation") if key in session}
             session.clear()
-            if locale:
-                session["locale"] = locale
+            session.update(kept)
             login_user(result.user, remember=bool(form.remember.data))
-            return redirect(safe_next_url(request.args.get("next"), url_for("pages.home")))
+            fallback = safe_next_url(session.get("pending_invitation"), url_for("pages.home"))
+            return redirect(safe_next_url(request.args.get("next"), fallback))
     return render_template("accounts/login.html", form=form)
 
 
@@ -158,6 +159,7 @@ def edit_account() -> str | BaseResponse:
             expertise_ids=list(form.expertise.data or []),
         )
         db.session.commit()
+        refresh()  # the new language applies to the confirmation already
         flash_success(_("Je profiel is opgeslagen."))
         return redirect(url_for("accounts.edit_account"))
     return render_template("accounts/account.html", form=form)

@@ -1,6 +1,16 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from community.models.audit import AuditEvent
+from community.models.community import (
+    COMMUNITY_ROLES,
+    MEMBERSHIP_STATUSES,
+    METHODS,
+    VISIBILITIES,
+    Community,
+    Invitation,
+    Membership,
+)
+from community.models.notification import Notification
 from community.models.organisation import (
     ORGANISATION_KINDS,
     Organisation,
@@ -11,6 +21,14 @@ from community.models.outbox import OutboxMessage
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 
 __all__ = [
+    "COMMUNITY_ROLES",
+    "MEMBERSHIP_STATUSES",
+    "METHODS",
+    "VISIBILITIES",
+    "Community",
+    "Invitation",
+    "Membership",
+    "Notification",
     "LOCALES",
     "ORGANISATION_KINDS",
     "PLATFORM_ROLES",

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
+from flask import g, has_app_context
 from flask_login import AnonymousUserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
@@ -91,6 +102,29 @@ class User(db.Model):  # type: ignore[name-defined]
     def rotate_session_token(self) -> None:
         self.session_token = new_token()
 
+    def membership_in(self, community: Any) -> Any:
+        """This user's membership row in `community` (any status), or None.
+
+        All of the user's memberships are loaded once per request, so policy checks
+        on lists cost no extra queries.
+        """
+        return self.memberships_by_community().get(community.id)
+
+    def memberships_by_community(self) -> dict[int, Any]:
+        """All membership rows of this user (any status), keyed by community id."""
+        from community.models.community import Membership
+
+        cache = g.setdefault("leerkring_memberships", {}) if has_app_context() else {}
+        if self.id not in cache:
+            rows = db.session.scalars(select(Membership).where(Membership.user_id == self.id))
+            cache[self.id] = {row.community_id: row for row in rows}
+        memberships: dict[int, Any] = cache[self.id]
+        return memberships
+
+    def forget_memberships(self) -> None:
+        if has_app_context():
+            g.pop("leerkring_memberships", None)
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 
@@ -103,3 +137,9 @@ class AnonymousUser(AnonymousUserMixin):
     status = "anonymous"
     is_admin = False
     locale = None
+
+    def membership_in(self, community: Any) -> None:
+        return None
+
+    def memberships_by_community(self) -> dict[int, Any]:
+        return {}

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
+from community.communities.queries import my_communities
 from community.extensions import db
 from community.security import safe_next_url
 
@@ -15,7 +16,7 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home() -> str:
-    return render_template("pages/home.html")
+    return render_template("pages/home.html", communities=my_communities(current_user))
 
 
 @bp.route("/privacy")

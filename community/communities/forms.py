@@ -1,0 +1,97 @@
+"""Forms for communities and memberships: explicit fields only (no mass assignment)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from community.labels import method_label, role_label, visibility_label
+from community.models import METHODS, VISIBILITIES
+
+REQUIRED = _l("Vul dit veld in.")
+
+
+class CommunityForm(FlaskForm):
+    name = StringField(
+        _l("Naam"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=120, message=_l("De naam mag hoogstens 120 tekens hebben.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Beschrijving"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=5000, message=_l("De beschrijving mag hoogstens 5000 tekens hebben.")),
+        ],
+        description=_l(
+            "Waar gaat deze leergemeenschap over en voor wie is ze? Niet-leden zien deze "
+            "beschrijving ook. Je kunt Markdown gebruiken."
+        ),
+    )
+    theme = SelectField(_l("Thema"), coerce=int, validators=[Optional()])
+    visibility = RadioField(_l("Zichtbaarheid"), default="closed")
+    method = RadioField(_l("Werkwijze bij casussen"), default="incident")
+
+    def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.theme.choices = [SelectChoice(0, str(_l("Geen thema"))), *themes]
+        self.visibility.choices = [SelectChoice(v, visibility_label(v)) for v in VISIBILITIES]
+        self.method.choices = [SelectChoice(m, method_label(m)) for m in METHODS]
+
+
+class JoinForm(FlaskForm):
+    motivation = TextAreaField(
+        _l("Waarom wil je lid worden?"),
+        validators=[
+            DataRequired(message=_l("Schrijf kort waarom je lid wilt worden.")),
+            Length(max=1000, message=_l("Je motivatie mag hoogstens 1000 tekens hebben.")),
+        ],
+        description=_l("De moderatoren lezen dit als ze je aanvraag beoordelen."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    message = TextAreaField(
+        _l("Bericht aan de aanvrager"),
+        validators=[Length(max=1000, message=_l("Het bericht mag hoogstens 1000 tekens hebben."))],
+    )
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(message=REQUIRED),
+            Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")),
+        ],
+    )
+    role = RadioField(
+        _l("Rol"),
+        default="member",
+        choices=[SelectChoice("member", _l("Lid")), SelectChoice("expert", _l("Deskundige"))],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rol"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = [
+            SelectChoice(r, role_label(r)) for r in ("member", "expert", "moderator")
+        ]
+
+
+class RemoveForm(FlaskForm):
+    reason = StringField(
+        _l("Reden (alleen zichtbaar voor moderatoren)"),
+        validators=[Length(max=500, message=_l("De reden mag hoogstens 500 tekens hebben."))],
+    )

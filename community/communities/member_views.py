@@ -1,0 +1,179 @@
+"""Members, join requests, roles, removal, invitations and the membership history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.communities import access, memberships, queries
+from community.communities.forms import DecisionForm, InviteForm, RemoveForm, RoleForm
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import apply_domain_error, client_ip, flash_success
+from community.models import Invitation
+from community.models.base import utcnow
+
+bp = Blueprint("members", __name__)
+
+
+@bp.route("/c/<slug>/members")
+def list_members(slug: str) -> str:
+    community = access.member_community(slug)
+    moderating = policy.can_moderate_community(current_user, community)
+    page = db.paginate(queries.active_members(community), per_page=50, error_out=False)
+    return render_template(
+        "communities/members.html",
+        community=community,
+        page=page,
+        moderating=moderating,
+        requests=queries.open_requests(community) if moderating else [],
+        invitations=queries.open_invitations(community) if moderating else [],
+        decision_form=DecisionForm(),
+        role_form=RoleForm(),
+        remove_form=RemoveForm(),
+    )
+
+
+def _decide(slug: str, membership_id: int, approve: bool) -> BaseResponse:
+    community = access.moderated_community(slug)
+    membership = access.membership_in_or_404(community, membership_id=membership_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Het bericht is te lang (hoogstens 1000 tekens)."), "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    try:
+        memberships.decide_request(
+            current_user, membership, approve, form.message.data or "", client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    db.session.commit()
+    name = membership.user.name
+    flash_success(
+        _("%(name)s is nu lid.", name=name)
+        if approve
+        else _("De aanvraag van %(name)s is afgewezen.", name=name)
+    )
+    return redirect(url_for("members.list_members", slug=slug))
+
+
+@bp.route("/c/<slug>/requests/<int:membership_id>/approve", methods=["POST"])
+def approve_request(slug: str, membership_id: int) -> BaseResponse:
+    return _decide(slug, membership_id, approve=True)
+
+
+@bp.route("/c/<slug>/requests/<int:membership_id>/decline", methods=["POST"])
+def decline_request(slug: str, membership_id: int) -> BaseResponse:
+    return _decide(slug, membership_id, approve=False)
+
+
+@bp.route("/c/<slug>/members/<int:user_id>/role", methods=["POST"])
+def change_role(slug: str, user_id: int) -> BaseResponse:
+    community = access.moderated_community(slug)
+    membership = access.membership_in_or_404(community, user_id=user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("Kies een geldige rol."), "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    try:
+        memberships.change_role(current_user, membership, form.role.data or "member", client_ip())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    db.session.commit()
+    flash_success(_("De rol van %(name)s is gewijzigd.", name=membership.user.name))
+    return redirect(url_for("members.list_members", slug=slug))
+
+
+@bp.route("/c/<slug>/members/<int:user_id>/remove", methods=["POST"])
+def remove_member(slug: str, user_id: int) -> BaseResponse:
+    community = access.moderated_community(slug)
+    membership = access.membership_in_or_404(community, user_id=user_id)
+    form = RemoveForm()
+    if not form.validate_on_submit():
+        flash(_("De reden is te lang (hoogstens 500 tekens)."), "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    try:
+        memberships.remove_member(current_user, membership, form.reason.data or "", client_ip())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("members.list_members", slug=slug))
+    db.session.commit()
+    flash_success(_("%(name)s is uit de leergemeenschap verwijderd.", name=membership.user.name))
+    return redirect(url_for("members.list_members", slug=slug))
+
+
+@bp.route("/c/<slug>/invite", methods=["GET", "POST"])
+def invite_member(slug: str) -> str | BaseResponse:
+    community = access.moderated_community(slug)
+    policy.require(policy.can_invite_to_community(current_user, community))
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            memberships.invite(
+                current_user,
+                community,
+                form.email.data or "",
+                form.role.data or "member",
+                client_ip(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data))
+            return redirect(url_for("members.list_members", slug=slug))
+    return render_template("communities/invite.html", community=community, form=form)
+
+
+@bp.route("/c/<slug>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+def revoke_invitation(slug: str, invitation_id: int) -> BaseResponse:
+    community = access.moderated_community(slug)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.community_id != community.id:
+        return redirect(url_for("members.list_members", slug=slug))
+    memberships.revoke_invitation(current_user, invitation, client_ip())
+    db.session.commit()
+    flash_success(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email))
+    return redirect(url_for("members.list_members", slug=slug))
+
+
+@bp.route("/c/<slug>/history")
+def show_history(slug: str) -> str:
+    community = access.moderated_community(slug)
+    page = db.paginate(queries.history(community), per_page=50, error_out=False)
+    ids = {e.actor_id for e in page.items if e.actor_id} | {
+        int(e.data["user_id"]) for e in page.items if isinstance(e.data.get("user_id"), int)
+    }
+    return render_template(
+        "communities/history.html", community=community, page=page, people=queries.users_by_id(ids)
+    )
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def show_invitation(token: str) -> str | BaseResponse:
+    """Public landing of an e-mailed invitation; accepting needs the invited account."""
+    invitation = memberships.invitation_for_token(token)
+    usable = invitation is not None and invitation.is_open(utcnow())
+    if not usable:
+        return render_template("communities/invitation.html", invitation=None)
+    assert invitation is not None
+    if not current_user.is_authenticated:
+        session["pending_invitation"] = url_for("members.show_invitation", token=token)
+        return render_template("communities/invitation.html", invitation=invitation)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            memberships.accept_invitation(current_user, invitation, client_ip())
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("members.show_invitation", token=token))
+        db.session.commit()
+        session.pop("pending_invitation", None)
+        flash_success(_("Welkom in %(name)s!", name=invitation.community.name))
+        return redirect(url_for("communities.show_community", slug=invitation.community.slug))
+    return render_template("communities/invitation.html", invitation=invitation, form=form)

@@ -1,0 +1,113 @@
+"""Read-only queries for community pages, each a bounded number of statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import Select
+
+from community.extensions import db
+from community.models import (
+    AuditEvent,
+    Community,
+    Invitation,
+    Membership,
+    Organisation,
+    Theme,
+    User,
+)
+from community.models.base import utcnow
+
+ROLE_ORDER = {"moderator": 0, "expert": 1, "member": 2}
+
+
+def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
+    """Closed communities for everyone; secret ones only for their members (and admins)."""
+    memberships = user.memberships_by_community()
+    known = [cid for cid, m in memberships.items() if m.status in {"active", "invited"}]
+    query = select(Community).where(Community.archived_at.is_(None))
+    if not user.is_admin:
+        query = query.where(or_(Community.visibility == "closed", Community.id.in_(known)))
+    if theme_slug:
+        query = query.join(Theme, Theme.id == Community.theme_id).where(Theme.slug == theme_slug)
+    return query.order_by(Community.name, Community.id)
+
+
+def my_communities(user: Any) -> list[Community]:
+    ids = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(select(Community).where(Community.id.in_(ids)).order_by(Community.name))
+    )
+
+
+def themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.pillar, Theme.name_nl)))
+
+
+def active_members(community: Community) -> Select[tuple[Membership]]:
+    return (
+        select(Membership)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.community_id == community.id, Membership.status == "active")
+        .options(selectinload(Membership.user).selectinload(User.expertise))
+        .order_by(Membership.role.desc(), User.name, Membership.id)
+    )
+
+
+def open_requests(community: Community) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.community_id == community.id, Membership.status == "requested")
+            .order_by(Membership.updated_at, Membership.id)
+        )
+    )
+
+
+def open_invitations(community: Community) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.community_id == community.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+def member_organisations(community: Community) -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(User, User.organisation_id == Organisation.id)
+            .join(
+                Membership,
+                and_(Membership.user_id == User.id, Membership.community_id == community.id),
+            )
+            .where(Membership.status == "active")
+            .distinct()
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def history(community: Community) -> Select[tuple[AuditEvent]]:
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.community_id == community.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+
+
+def users_by_id(ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

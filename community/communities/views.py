@@ -1,0 +1,136 @@
+"""The directory, community home, creation, settings, joining and leaving."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.accounts.queries import theme_choices
+from community.communities import access, memberships, queries, services
+from community.communities.forms import CommunityForm, JoinForm
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import apply_domain_error, client_ip, flash_success
+
+bp = Blueprint("communities", __name__)
+
+
+@bp.route("/communities")
+def list_communities() -> str:
+    theme = request.args.get("theme") or None
+    page = db.paginate(queries.directory(current_user, theme), per_page=20, error_out=False)
+    counts = services.member_counts([c.id for c in page.items])
+    return render_template(
+        "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
+    )
+
+
+@bp.route("/communities/new", methods=["GET", "POST"])
+def create_community() -> str | BaseResponse:
+    policy.require(policy.can_create_community(current_user))
+    form = CommunityForm(themes=theme_choices())
+    if form.validate_on_submit():
+        try:
+            community = services.create_community(current_user, _community_data(form), client_ip())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_("De leergemeenschap %(name)s is aangemaakt.", name=community.name))
+            return redirect(url_for("communities.show_community", slug=community.slug))
+    return render_template("communities/form.html", form=form, community=None)
+
+
+@bp.route("/c/<slug>")
+def show_community(slug: str) -> str:
+    community = access.visible_community(slug)
+    if not policy.can_view_community(current_user, community):
+        return render_template("communities/landing.html", community=community, form=JoinForm())
+    return render_template(
+        "communities/home.html",
+        community=community,
+        organisations=queries.member_organisations(community),
+        member_count=services.member_counts([community.id]).get(community.id, 0),
+    )
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+def edit_community(slug: str) -> str | BaseResponse:
+    community = access.moderated_community(slug)
+    form = CommunityForm(obj=community, themes=theme_choices())
+    if request.method == "GET":
+        form.theme.data = community.theme_id or 0
+    if form.validate_on_submit():
+        try:
+            services.update_community(current_user, community, _community_data(form), client_ip())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_("De instellingen zijn opgeslagen."))
+            return redirect(url_for("communities.show_community", slug=community.slug))
+    return render_template("communities/form.html", form=form, community=community)
+
+
+@bp.route("/c/<slug>/archive", methods=["POST"])
+def archive_community(slug: str) -> BaseResponse:
+    community = access.moderated_community(slug)
+    archived = request.form.get("archived", "1") == "1"
+    services.set_archived(current_user, community, archived, client_ip())
+    db.session.commit()
+    flash_success(
+        _("De leergemeenschap is gearchiveerd.")
+        if archived
+        else _("De leergemeenschap is weer actief.")
+    )
+    return redirect(url_for("communities.show_community", slug=community.slug))
+
+
+@bp.route("/c/<slug>/join", methods=["POST"])
+def join_community(slug: str) -> str | BaseResponse:
+    community = access.visible_community(slug)
+    form = JoinForm()
+    invited = (m := current_user.membership_in(community)) is not None and m.status == "invited"
+    if invited or form.validate_on_submit():
+        try:
+            membership = memberships.request_to_join(
+                current_user, community, form.motivation.data or "", client_ip()
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("communities.show_community", slug=community.slug))
+        db.session.commit()
+        if membership.status == "active":
+            flash_success(_("Welkom in %(name)s!", name=community.name))
+        else:
+            flash_success(
+                _("Je aanvraag is verstuurd. Je hoort het zodra een moderator heeft beslist.")
+            )
+        return redirect(url_for("communities.show_community", slug=community.slug))
+    return render_template("communities/landing.html", community=community, form=form)
+
+
+@bp.route("/c/<slug>/leave", methods=["POST"])
+def leave_community(slug: str) -> BaseResponse:
+    community = access.member_community(slug)
+    try:
+        memberships.leave(current_user, community, client_ip())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("communities.show_community", slug=community.slug))
+    db.session.commit()
+    flash_success(_("Je hebt %(name)s verlaten.", name=community.name))
+    return redirect(url_for("communities.list_communities"))
+
+
+def _community_data(form: CommunityForm) -> services.CommunityData:
+    return services.CommunityData(
+        name=form.name.data or "",
+        description=form.description.data or "",
+        theme_id=form.theme.data or None,
+        visibility=form.visibility.data or "closed",
+        method=form.method.data or "incident",
+    )

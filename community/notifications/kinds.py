@@ -1,0 +1,43 @@
+"""The registry of notification kinds.
+
+A feature registers its kinds here (text, link, audience); the notification
+centre, the unread count and the e-mails only go through this registry, so new
+kinds need no change to the centre.
+
+Audience decides who still sees a notification later: `personal` (about the
+recipient's own membership; always shown), `member` (only while an active member
+of the notification's community) and `moderator` (only while moderating it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+AUDIENCES = ("personal", "member", "moderator")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    audience: str
+    text: Callable[[Any], str]  # notification -> one sentence, no community content
+    link: Callable[[Any], str]  # notification -> path on this site
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(
+    name: str, audience: str, text: Callable[[Any], str], link: Callable[[Any], str]
+) -> Kind:
+    if audience not in AUDIENCES:
+        raise ValueError(audience)
+    kind = Kind(name, audience, text, link)
+    KINDS[name] = kind
+    return kind
+
+
+def names_for(audience: str) -> list[str]:
+    return [kind.name for kind in KINDS.values() if kind.audience == audience]

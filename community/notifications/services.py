@@ -1,0 +1,117 @@
+"""Creating, listing and reading notifications, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy.sql import Select
+
+from community import mail
+from community.extensions import db
+from community.models import Community, Notification, User
+from community.models.base import utcnow
+from community.notifications.kinds import KINDS, names_for
+
+
+def notify(
+    recipient: User,
+    kind: str,
+    *,
+    community: Community | None = None,
+    actor: User | None = None,
+    target: Any = None,
+    email: bool = True,
+    **data: Any,
+) -> Notification:
+    """Add an in-app notification and, by default, an e-mail with the event and a link."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    notification = Notification(
+        recipient_id=recipient.id,
+        kind=kind,
+        community=community,
+        actor=actor,
+        target_type=type(target).__tablename__ if target is not None else None,
+        target_id=getattr(target, "id", None),
+        data=data,
+    )
+    db.session.add(notification)
+    if email and recipient.status == "active":
+        with force_locale(recipient.locale):
+            text = KINDS[kind].text(notification)
+            mail.enqueue(
+                recipient.email,
+                str(_l("Leerkring: %(text)s", text=text))[:255],
+                "notification",
+                user=recipient,
+                text=text,
+                link=mail.site_url(KINDS[kind].link(notification)),
+            )
+    return notification
+
+
+def _visible(user: User) -> ColumnElement[bool]:
+    """Notifications the user may still see, given their current memberships."""
+    memberships = user.memberships_by_community()
+    member_of = [cid for cid, m in memberships.items() if m.status == "active"]
+    moderating = [
+        cid for cid, m in memberships.items() if m.status == "active" and m.role == "moderator"
+    ]
+    moderator_clause: ColumnElement[bool] = (
+        Notification.kind.in_(names_for("moderator"))
+        if user.is_admin
+        else and_(
+            Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
+        )
+    )
+    return and_(
+        Notification.recipient_id == user.id,
+        Notification.kind.in_(list(KINDS)),
+        or_(
+            Notification.kind.in_(names_for("personal")),
+            and_(
+                Notification.kind.in_(names_for("member")), Notification.community_id.in_(member_of)
+            )
+            if member_of
+            else false(),
+            moderator_clause,
+        ),
+    )
+
+
+def visible_notifications(user: User) -> Select[tuple[Notification]]:
+    return (
+        select(Notification)
+        .where(_visible(user))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def unread_count(user: User) -> int:
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(_visible(user), Notification.read_at.is_(None))
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def mark_read(user: User, notification_id: int | None) -> int:
+    """Mark one (or, without an id, every) notification of the user as read."""
+    statement = (
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    if notification_id is not None:
+        statement = statement.where(Notification.id == notification_id)
+    result = db.session.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def describe(notification: Notification) -> tuple[str, str]:
+    kind = KINDS[notification.kind]
+    return kind.text(notification), kind.link(notification)

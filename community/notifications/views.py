@@ -1,0 +1,32 @@
+"""The notification centre."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community.extensions import db
+from community.formtools import flash_success
+from community.notifications import services
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.route("")
+def list_notifications() -> str:
+    page = db.paginate(services.visible_notifications(current_user), per_page=25, error_out=False)
+    items = [(n, *services.describe(n)) for n in page.items]
+    return render_template("notifications/list.html", page=page, items=items)
+
+
+@bp.route("/read", methods=["POST"])
+def mark_read() -> BaseResponse:
+    raw = request.form.get("id", "")
+    notification_id = int(raw) if raw.isdigit() else None
+    services.mark_read(current_user, notification_id)
+    db.session.commit()
+    if notification_id is None:
+        flash_success(_("Alle meldingen zijn als gelezen gemarkeerd."))
+    return redirect(url_for("notifications.list_notifications"))

@@ -1,0 +1,132 @@
+"""Sweep every community-scoped route: anonymous -> login, outsiders -> 404, members -> 403."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from tests.conftest import login
+
+# Every endpoint with a community slug in its URL, and the least a user needs there.
+# "visible": anyone who may know the community (closed: every active user);
+# "member": active members (and acting admins); "moderator": moderators (and admins).
+# A new community route fails this test until it is classified here.
+COMMUNITY_ENDPOINTS = {
+    "communities.show_community": "visible",
+    "communities.join_community": "visible",
+    "communities.leave_community": "member",
+    "communities.edit_community": "moderator",
+    "communities.archive_community": "moderator",
+    "members.list_members": "member",
+    "members.approve_request": "moderator",
+    "members.decline_request": "moderator",
+    "members.change_role": "moderator",
+    "members.remove_member": "moderator",
+    "members.invite_member": "moderator",
+    "members.revoke_invitation": "moderator",
+    "members.show_history": "moderator",
+}
+
+
+def _community_rules(app):
+    return [rule for rule in app.url_map.iter_rules() if "slug" in rule.arguments]
+
+
+def _url(app, rule, slug: str, ids: dict[str, int]) -> str:
+    values = {name: ids.get(name, 1) for name in rule.arguments if name != "slug"}
+    with app.test_request_context():
+        return url_for(rule.endpoint, slug=slug, **values)
+
+
+def _requests(app, slug: str, ids: dict[str, int]):
+    for rule in _community_rules(app):
+        url = _url(app, rule, slug, ids)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_every_community_route_is_classified(app):
+    assert {rule.endpoint for rule in _community_rules(app)} == set(COMMUNITY_ENDPOINTS)
+
+
+@pytest.fixture
+def world(make_community, make_membership, make_user):
+    secret = make_community(visibility="secret")
+    closed = make_community(visibility="closed")
+    moderator = make_user()
+    member = make_user()
+    target = make_user()
+    for community in (secret, closed):
+        make_membership(moderator, community, role="moderator")
+        make_membership(member, community)
+    request = make_membership(target, secret, status="requested")
+    return {
+        "secret": secret,
+        "closed": closed,
+        "moderator": moderator,
+        "member": member,
+        "ids": {"membership_id": request.id, "user_id": target.id, "invitation_id": 1},
+    }
+
+
+def test_anonymous_visitors_go_to_login(client, world):
+    for endpoint, method, url in _requests(client.application, world["secret"].slug, world["ids"]):
+        response = client.open(url, method=method)
+        assert response.status_code == 302, (endpoint, method)
+        assert response.headers["Location"].startswith("/login"), endpoint
+
+
+@pytest.mark.parametrize("status", [None, "requested", "invited", "declined", "removed", "left"])
+def test_outsiders_get_the_404_of_a_missing_community(
+    client, world, make_user, make_membership, status
+):
+    outsider = make_user()
+    if status:
+        make_membership(outsider, world["secret"], status=status)
+    login(client, outsider.email)
+    app = client.application
+    missing = {
+        (endpoint, method): client.open(url, method=method)
+        for endpoint, method, url in _requests(app, "bestaat-niet", world["ids"])
+    }
+    for endpoint, method, url in _requests(app, world["secret"].slug, world["ids"]):
+        if status == "invited" and COMMUNITY_ENDPOINTS[endpoint] == "visible":
+            continue  # an invited user sees the landing page with the invitation
+        response = client.open(url, method=method)
+        assert response.status_code == 404, (endpoint, method, status)
+        assert response.get_data() == missing[(endpoint, method)].get_data(), endpoint
+
+
+def test_outsiders_of_a_closed_community_see_only_the_landing(client, world, make_user):
+    outsider = make_user()
+    login(client, outsider.email)
+    for endpoint, method, url in _requests(client.application, world["closed"].slug, world["ids"]):
+        response = client.open(url, method=method)
+        if COMMUNITY_ENDPOINTS[endpoint] == "visible":
+            assert response.status_code in {200, 302}, (endpoint, method)
+        else:
+            assert response.status_code == 404, (endpoint, method)
+
+
+def test_members_get_403_on_moderator_routes(client, world):
+    login(client, world["member"].email)
+    for endpoint, method, url in _requests(client.application, world["secret"].slug, world["ids"]):
+        if COMMUNITY_ENDPOINTS[endpoint] != "moderator":
+            continue
+        assert client.open(url, method=method).status_code == 403, (endpoint, method)
+
+
+def test_moderators_reach_every_route(client, world):
+    login(client, world["moderator"].email)
+    for endpoint, method, url in _requests(client.application, world["secret"].slug, world["ids"]):
+        if method != "GET":
+            continue
+        assert client.open(url, method=method).status_code == 200, endpoint
+
+
+def test_secret_community_never_appears_to_outsiders(client, world, make_user):
+    secret = world["secret"]
+    outsider = make_user()
+    login(client, outsider.email)
+    for path in ("/communities", "/", "/notifications", f"/people/{world['member'].id}"):
+        assert secret.name not in client.get(path).get_data(as_text=True), path

@@ -1,0 +1,100 @@
+"""The notification centre: unread count, mark read, and nothing from communities you left."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community.models import Notification
+from tests.conftest import count_queries, login
+
+
+def _notify(app, recipient, kind, community, **data):
+    from community.notifications.services import notify
+
+    with app.test_request_context():
+        notify(recipient, kind, community=community, email=False, **data)
+        from community.extensions import db
+
+        db.session.commit()
+
+
+def test_centre_lists_counts_and_marks_read(
+    app, client, db, logged_in, make_community, make_membership
+):
+    user = logged_in()
+    community = make_community(name="Kring")
+    make_membership(user, community)
+    _notify(app, user, "request_approved", community)
+    _notify(app, user, "role_changed", community, role="expert")
+    home = client.get("/").get_data(as_text=True)
+    assert '2<span class="visually-hidden"> ongelezen' in home
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Je aanvraag voor Kring is goedgekeurd" in page
+    assert "deskundige" in page
+    first = db.session.scalars(select(Notification).order_by(Notification.id)).first()
+    client.post("/notifications/read", data={"id": first.id})
+    assert '1<span class="visually-hidden"> ongelezen' in client.get("/").get_data(as_text=True)
+    client.post("/notifications/read")
+    assert "ongelezen" not in client.get("/").get_data(as_text=True)
+
+
+def test_cannot_mark_someone_elses_notification(
+    app, client, db, logged_in, make_user, make_community
+):
+    other = make_user()
+    community = make_community()
+    _notify(app, other, "request_approved", community)
+    logged_in()
+    note = db.session.scalar(select(Notification))
+    client.post("/notifications/read", data={"id": note.id})
+    db.session.refresh(note)
+    assert note.read_at is None
+
+
+def test_moderator_notifications_disappear_with_the_role(
+    app, client, db, logged_in, make_community, make_membership, make_user
+):
+    moderator = logged_in()
+    community = make_community(name="Geheime Kring", visibility="secret")
+    membership = make_membership(moderator, community, role="moderator")
+    _notify(app, moderator, "join_requested", community)
+    assert "Geheime Kring" in client.get("/notifications").get_data(as_text=True)
+    membership.status = "removed"
+    db.session.commit()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Geheime Kring" not in page
+    assert "ongelezen" not in client.get("/").get_data(as_text=True)
+
+
+def test_notification_list_queries_do_not_grow(
+    app, client, logged_in, make_community, make_membership
+):
+    user = logged_in()
+    community = make_community()
+    make_membership(user, community)
+    _notify(app, user, "request_approved", community)
+    with count_queries(app) as few:
+        client.get("/notifications")
+    for _ in range(20):
+        _notify(app, user, "role_changed", make_community(), role="member")
+    with count_queries(app) as many:
+        client.get("/notifications")
+    assert len(many) == len(few)
+
+
+def test_removed_user_mail_and_notification_carry_no_content(
+    app, client, db, outbox, make_community, make_membership, make_user
+):
+    community = make_community(name="Kring", description="Vertrouwelijke inhoud")
+    moderator = make_user()
+    make_membership(moderator, community, role="moderator")
+    member = make_user()
+    make_membership(member, community)
+    login(client, moderator.email)
+    client.post(f"/c/{community.slug}/members/{member.id}/remove", data={"reason": "interne reden"})
+    mail = outbox[-1]
+    assert mail["To"] == member.email
+    body = mail.get_content()
+    assert "Kring" in body
+    assert "Vertrouwelijke" not in body
+    assert "interne reden" not in body
