@@ -242,3 +242,39 @@ class Header:
     def log_out(self) -> None:
         self.logout_button.click()
         self.page.wait_for_load_state("load")
+
+
+class CommunityPage:
+    """A community's landing page (non-members) or home (members)."""
+
+    def __init__(self, page: Page, slug: str) -> None:
+        self.page = page
+        self.path = f"/c/{slug}"
+
+    def open(self) -> CommunityPage:
+        self.page.goto(self.path)
+        return self
+
+    def request_to_join(self, motivation: str) -> None:
+        form = self.page.locator(f"main form[action='{self.path}/join']")
+        form.locator("#motivation").fill(motivation)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_load_state("load")
+
+
+class MembersPage:
+    def __init__(self, page: Page, slug: str) -> None:
+        self.page = page
+        self.path = f"/c/{slug}/members"
+
+    def open(self) -> MembersPage:
+        self.page.goto(self.path)
+        return self
+
+    def approve(self, applicant_name: str, message: str = "") -> None:
+        card = self.page.locator("li.card", has_text=applicant_name)
+        form = card.locator("form[action$='/approve']")
+        if message:
+            form.locator("textarea").fill(message)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_load_state("load")
