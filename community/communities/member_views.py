@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
@@ -37,28 +40,46 @@ def list_members(slug: str) -> str:
     )
 
 
+def _act_on_member(
+    slug: str,
+    form: FlaskForm,
+    invalid: str,
+    act: Callable[[], object],
+    success: Callable[[], str],
+) -> BaseResponse:
+    """Validate, let the service act, commit and say so; every outcome returns to the list."""
+    back = redirect(url_for("members.list_members", slug=slug))
+    if not form.validate_on_submit():
+        flash(invalid, "error")
+        return back
+    try:
+        act()
+    except DomainError as error:
+        flash(error.message, "error")
+        return back
+    db.session.commit()
+    flash_success(success())
+    return back
+
+
 def _decide(slug: str, membership_id: int, approve: bool) -> BaseResponse:
     community = access.moderated_community(slug)
     membership = access.membership_in_or_404(community, membership_id=membership_id)
     form = DecisionForm()
-    if not form.validate_on_submit():
-        flash(_("Het bericht is te lang (hoogstens 1000 tekens)."), "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    try:
-        memberships.decide_request(
-            current_user, membership, approve, form.message.data or "", client_ip()
-        )
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    db.session.commit()
     name = membership.user.name
-    flash_success(
-        _("%(name)s is nu lid.", name=name)
-        if approve
-        else _("De aanvraag van %(name)s is afgewezen.", name=name)
+    return _act_on_member(
+        slug,
+        form,
+        _("Het bericht is te lang (hoogstens 1000 tekens)."),
+        lambda: memberships.decide_request(
+            current_user, membership, approve, form.message.data or "", client_ip()
+        ),
+        lambda: (
+            _("%(name)s is nu lid.", name=name)
+            if approve
+            else _("De aanvraag van %(name)s is afgewezen.", name=name)
+        ),
     )
-    return redirect(url_for("members.list_members", slug=slug))
 
 
 @bp.route("/c/<slug>/requests/<int:membership_id>/approve", methods=["POST"])
@@ -76,17 +97,15 @@ def change_role(slug: str, user_id: int) -> BaseResponse:
     community = access.moderated_community(slug)
     membership = access.membership_in_or_404(community, user_id=user_id)
     form = RoleForm()
-    if not form.validate_on_submit():
-        flash(_("Kies een geldige rol."), "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    try:
-        memberships.change_role(current_user, membership, form.role.data or "member", client_ip())
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    db.session.commit()
-    flash_success(_("De rol van %(name)s is gewijzigd.", name=membership.user.name))
-    return redirect(url_for("members.list_members", slug=slug))
+    return _act_on_member(
+        slug,
+        form,
+        _("Kies een geldige rol."),
+        lambda: memberships.change_role(
+            current_user, membership, form.role.data or "member", client_ip()
+        ),
+        lambda: _("De rol van %(name)s is gewijzigd.", name=membership.user.name),
+    )
 
 
 @bp.route("/c/<slug>/members/<int:user_id>/remove", methods=["POST"])
@@ -94,17 +113,15 @@ def remove_member(slug: str, user_id: int) -> BaseResponse:
     community = access.moderated_community(slug)
     membership = access.membership_in_or_404(community, user_id=user_id)
     form = RemoveForm()
-    if not form.validate_on_submit():
-        flash(_("De reden is te lang (hoogstens 500 tekens)."), "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    try:
-        memberships.remove_member(current_user, membership, form.reason.data or "", client_ip())
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("members.list_members", slug=slug))
-    db.session.commit()
-    flash_success(_("%(name)s is uit de leergemeenschap verwijderd.", name=membership.user.name))
-    return redirect(url_for("members.list_members", slug=slug))
+    return _act_on_member(
+        slug,
+        form,
+        _("De reden is te lang (hoogstens 500 tekens)."),
+        lambda: memberships.remove_member(
+            current_user, membership, form.reason.data or "", client_ip()
+        ),
+        lambda: _("%(name)s is uit de leergemeenschap verwijderd.", name=membership.user.name),
+    )
 
 
 @bp.route("/c/<slug>/invite", methods=["GET", "POST"])

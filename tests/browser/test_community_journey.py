@@ -26,19 +26,37 @@ def _world(live: LiveServer) -> tuple[str, str, str]:
     with live.app.app_context():
         password_hash = hash_password(PASSWORD)
         people = []
-        for name, email in (("Mo Derator", "mo@kring.example"), ("Sanne Lid", "sanne@kring.example")):
-            user = User(name=name, email=email, password_hash=password_hash, status="active",
-                        email_confirmed_at=utcnow(), locale="nl")
+        for name, email in (
+            ("Mo Derator", "mo@kring.example"),
+            ("Sanne Lid", "sanne@kring.example"),
+        ):
+            user = User(
+                name=name,
+                email=email,
+                password_hash=password_hash,
+                status="active",
+                email_confirmed_at=utcnow(),
+                locale="nl",
+            )
             db.session.add(user)
             people.append(user)
         description = "Steden die hun **binnenstad** levendig willen houden."
-        community = Community(name="Vitale binnensteden", slug="vitale-binnensteden-browser",
-                              description=description, description_html=render(description),
-                              summary=description, visibility="closed", method="incident")
+        community = Community(
+            name="Vitale binnensteden",
+            slug="vitale-binnensteden-browser",
+            description=description,
+            description_html=render(description),
+            summary=description,
+            visibility="closed",
+            method="incident",
+        )
         db.session.add(community)
         db.session.flush()
-        db.session.add(Membership(user_id=people[0].id, community_id=community.id,
-                                  role="moderator", status="active"))
+        db.session.add(
+            Membership(
+                user_id=people[0].id, community_id=community.id, role="moderator", status="active"
+            )
+        )
         db.session.commit()
         slug = community.slug
         db.session.remove()
@@ -72,7 +90,9 @@ def test_request_approve_and_enter(page, live_server):
 
     LoginPage(page).open().log_in(applicant, PASSWORD)
     page.goto("/notifications")
-    expect(page.get_by_role("link", name="Je aanvraag voor Vitale binnensteden is goedgekeurd")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Je aanvraag voor Vitale binnensteden is goedgekeurd")
+    ).to_be_visible()
     assert_accessible(page, "notifications")
     CommunityPage(page, slug).open()
     expect(page.get_by_role("heading", name="Recente casussen")).to_be_visible()
