@@ -10,6 +10,8 @@ from typing import Any, Protocol
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from community.models.base import utcnow
+
 
 class Actor(Protocol):
     """What a policy needs of a user; the anonymous visitor satisfies it too."""
@@ -101,6 +103,18 @@ def can_create_community(user: Actor) -> bool:
     return is_active_user(user) and user.is_admin
 
 
+def has_open_invitation(user: Actor, community: Any) -> bool:
+    """Invited, and the invitation has neither expired nor been revoked."""
+    membership = _membership(user, community)
+    return (
+        membership is not None
+        and membership.status == "invited"
+        and membership.invitation_expires_at is not None
+        and membership.invitation_expires_at > utcnow()
+        and community.archived_at is None
+    )
+
+
 def can_see_community(user: Actor, community: Any) -> bool:
     """May the user know the community exists (directory entry, landing page)?"""
     if not is_active_user(user) or community is None:
@@ -109,10 +123,16 @@ def can_see_community(user: Actor, community: Any) -> bool:
         return True
     if community.archived_at is not None:
         return False
-    if community.visibility == "closed":
-        return True
-    membership = _membership(user, community)
-    return membership is not None and membership.status == "invited"
+    return community.visibility == "closed" or has_open_invitation(user, community)
+
+
+def can_accept_invitation(user: Actor, community: Any) -> bool:
+    return has_open_invitation(user, community)
+
+
+def can_see_member_count(user: Actor, community: Any) -> bool:
+    """Counts of a secret community are for its members only."""
+    return community.visibility == "closed" or is_member(user, community) or user.is_admin
 
 
 def can_view_community(user: Actor, community: Any) -> bool:
@@ -130,6 +150,11 @@ def can_enter_community_admin(user: Actor, community: Any) -> bool:
 
 
 def can_edit_community(user: Actor, community: Any) -> bool:
+    """Settings; an archived community is read-only until it is made active again."""
+    return can_moderate_community(user, community) and community.archived_at is None
+
+
+def can_archive_community(user: Actor, community: Any) -> bool:
     return can_moderate_community(user, community)
 
 
@@ -152,9 +177,12 @@ def can_leave_community(user: Actor, community: Any) -> bool:
 
 
 def can_decide_request(user: Actor, membership: Any) -> bool:
+    """Moderators decide on others' requests (an admin cannot let themself in)."""
     return (
         membership is not None
         and membership.status == "requested"
+        and membership.user_id != user.id
+        and membership.community.archived_at is None
         and can_moderate_community(user, membership.community)
     )
 
@@ -165,6 +193,7 @@ def can_manage_member(user: Actor, membership: Any) -> bool:
         membership is not None
         and membership.status == "active"
         and membership.user_id != user.id
+        and membership.community.archived_at is None
         and can_moderate_community(user, membership.community)
     )
 

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from itertools import count
 from typing import Any
 
@@ -314,6 +315,8 @@ def make_membership(app: Flask) -> Callable[..., Any]:
     def factory(
         user: User, community: Any, role: str = "member", status: str = "active", **overrides: Any
     ) -> Membership:
+        if status == "invited":
+            overrides.setdefault("invitation_expires_at", utcnow() + timedelta(days=14))
         membership = Membership(
             user_id=user.id, community_id=community.id, role=role, status=status, **overrides
         )

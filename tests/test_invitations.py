@@ -71,9 +71,7 @@ def test_unknown_address_registers_and_lands_in_the_community(
     community, moderator = kring
     emmen = make_organisation(name="Emmen", slug="emmen", domains=["emmen.nl"])
     login(client, moderator.email)
-    client.post(
-        f"/c/{community.slug}/invite", data={"email": "nieuw@prive.example", "role": "member"}
-    )
+    client.post(f"/c/{community.slug}/invite", data={"email": "nieuw@emmen.nl", "role": "member"})
     path = _invitation_path(outbox[-1])
     client.post("/logout")
     landing = client.get(path).get_data(as_text=True)
@@ -83,7 +81,7 @@ def test_unknown_address_registers_and_lands_in_the_community(
         "/register",
         data={
             "name": "Nieuw Lid",
-            "email": "nieuw@prive.example",
+            "email": "nieuw@emmen.nl",
             "organisation": emmen.id,
             "job_title": "",
             "password": PASSWORD,
@@ -92,9 +90,9 @@ def test_unknown_address_registers_and_lands_in_the_community(
     )
     confirm = re.search(r"http://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
     client.get(confirm)
-    user = db.session.scalar(select(User).where(User.email == "nieuw@prive.example"))
-    assert user.status == "active"  # the invitation vouches for the foreign domain
-    response = login(client, "nieuw@prive.example")
+    user = db.session.scalar(select(User).where(User.email == "nieuw@emmen.nl"))
+    assert user.status == "active"
+    response = login(client, "nieuw@emmen.nl")
     assert response.headers["Location"] == path
     response = client.post(path)
     assert response.headers["Location"] == f"/c/{community.slug}"
@@ -168,3 +166,91 @@ def test_members_cannot_invite(client, kring, logged_in, make_membership):
         ).status_code
         == 403
     )
+
+
+def test_invitation_does_not_bypass_account_approval(client, db, outbox, kring, make_organisation):
+    """A moderator's invitation to a foreign domain still needs an administrator's approval."""
+    community, moderator = kring
+    emmen = make_organisation(name="Emmen", slug="emmen", domains=["emmen.nl"])
+    login(client, moderator.email)
+    client.post(
+        f"/c/{community.slug}/invite", data={"email": "iemand@gmail.example", "role": "member"}
+    )
+    client.post("/logout")
+    client.post(
+        "/register",
+        data={
+            "name": "Iemand",
+            "email": "iemand@gmail.example",
+            "organisation": emmen.id,
+            "job_title": "",
+            "password": PASSWORD,
+            "password_confirm": PASSWORD,
+        },
+    )
+    confirm = re.search(r"http://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
+    assert client.get(confirm).headers["Location"] == "/account/pending"
+    user = db.session.scalar(select(User).where(User.email == "iemand@gmail.example"))
+    assert user.status == "pending"
+
+
+def test_pending_invitation_is_not_followed_by_someone_else(client, db, outbox, kring, make_user):
+    community, moderator = kring
+    login(client, moderator.email)
+    client.post(
+        f"/c/{community.slug}/invite", data={"email": "invitee@x.example", "role": "member"}
+    )
+    path = _invitation_path(outbox[-1])
+    client.post("/logout")
+    client.get(path)  # opened on a shared computer, not accepted
+    other = make_user()
+    response = login(client, other.email)
+    assert response.headers["Location"] == "/"
+
+
+def test_expired_invitation_cannot_be_accepted_through_join(client, db, kring, make_user):
+    community, moderator = kring
+    invitee = make_user(email="laat@x.example")
+    login(client, moderator.email)
+    client.post(f"/c/{community.slug}/invite", data={"email": invitee.email, "role": "member"})
+    membership = _membership(db, invitee, community)
+    membership.invitation_expires_at = membership.created_at - timedelta(days=1)
+    db.session.commit()
+    client.post("/logout")
+    login(client, invitee.email)
+    assert client.get(f"/c/{community.slug}").status_code == 404  # secret, invitation expired
+    assert client.post(f"/c/{community.slug}/join").status_code == 404
+    assert _membership(db, invitee, community).status == "invited"
+
+
+def test_removed_member_cannot_return_with_an_old_link(app, client, db, outbox, kring, make_user):
+    community, moderator = kring
+    member = make_user(email="weg@x.example")
+    login(client, moderator.email)
+    client.post(f"/c/{community.slug}/invite", data={"email": member.email, "role": "member"})
+    path = _invitation_path(outbox[-1])
+    member_client = app.test_client()
+    login(member_client, member.email)
+    member_client.post(f"/c/{community.slug}/join")  # accepts via the landing page
+    assert _membership(db, member, community).status == "active"
+    client.post(
+        f"/c/{community.slug}/members/{member.id}/remove", data={"reason": "ALLEEN-VOOR-MODS"}
+    )
+    member_client.post(path)
+    assert _membership(db, member, community).status == "removed"
+    assert "ALLEEN-VOOR-MODS" not in member_client.get("/notifications").get_data(as_text=True)
+
+
+def test_double_invitation_is_refused(client, db, kring):
+    community, moderator = kring
+    login(client, moderator.email)
+    for _ in range(2):
+        response = client.post(
+            f"/c/{community.slug}/invite", data={"email": "dubbel@x.example", "role": "member"}
+        )
+    assert "al een uitnodiging open" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(Invitation)).all()) == 1
+    response = client.post(
+        f"/c/{community.slug}/invite", data={"email": moderator.email, "role": "member"}
+    )
+    assert "jezelf" in response.get_data(as_text=True)

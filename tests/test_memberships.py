@@ -281,3 +281,50 @@ def test_admin_acts_as_moderator_without_reading_content(
     assert _membership(db, applicant, community).status == "active"
     home = client.get(f"/c/{community.slug}").get_data(as_text=True)
     assert "Recente casussen" not in home  # the admin sees the landing, not the content
+
+
+def test_suspended_moderator_does_not_count_as_the_other_moderator(
+    client, db, logged_in, kring, make_user, make_membership
+):
+    community, moderator = kring
+    suspended = make_user(status="suspended")
+    make_membership(suspended, community, role="moderator")
+    login(client, moderator.email)
+    response = client.post(f"/c/{community.slug}/leave", follow_redirects=True)
+    assert "laatste moderator" in response.get_data(as_text=True)
+    assert _membership(db, moderator, community).status == "active"
+
+
+def test_archived_community_refuses_decisions(client, db, kring, make_user, make_membership):
+    from community.models.base import utcnow
+
+    community, moderator = kring
+    applicant = make_user()
+    request = make_membership(applicant, community, status="requested")
+    member = make_user()
+    make_membership(member, community)
+    community.archived_at = utcnow()
+    db.session.commit()
+    login(client, moderator.email)
+    slug = community.slug
+    assert client.post(f"/c/{slug}/requests/{request.id}/approve").status_code == 403
+    assert (
+        client.post(f"/c/{slug}/members/{member.id}/role", data={"role": "expert"}).status_code
+        == 403
+    )
+    assert client.post(f"/c/{slug}/settings", data={"name": "X"}).status_code == 403
+    assert client.get(f"/c/{slug}/settings").status_code == 200  # to make it active again
+    client.post(f"/c/{slug}/archive", data={"archived": "0"})
+    db.session.refresh(community)
+    assert community.archived_at is None
+    assert _membership(db, applicant, community).status == "requested"
+
+
+def test_admin_cannot_let_themself_in(client, db, logged_in, kring):
+    community, _ = kring
+    admin = logged_in(platform_role="admin")
+    client.post(f"/c/{community.slug}/join", data={"motivation": "Ik ben beheerder"})
+    request = _membership(db, admin, community)
+    assert request.status == "requested"
+    assert client.post(f"/c/{community.slug}/requests/{request.id}/approve").status_code == 403
+    assert _membership(db, admin, community).status == "requested"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from datetime import timedelta
+
 import pytest
 
 from community import policy
 from community.models import AnonymousUser
+from community.models.base import utcnow
 
 
 def _user(uid: int, *, role: str = "member", status: str = "active") -> SimpleNamespace:
@@ -146,7 +149,12 @@ def test_community_matrix(platform, role, status, visibility, action):
         None
         if status is None
         else SimpleNamespace(
-            role=role, status=status, community_id=7, user_id=1, community=community
+            role=role,
+            status=status,
+            community_id=7,
+            user_id=1,
+            community=community,
+            invitation_expires_at=utcnow() + timedelta(days=1) if status == "invited" else None,
         )
     )
     actor = _actor(platform, membership)
@@ -196,3 +204,39 @@ def test_manage_member(actor_role, target_status, same_user, other_community, al
     assert policy.can_decide_request(actor, request) is (
         actor_role == "moderator" and not other_community
     )
+
+
+@pytest.mark.parametrize("visibility", ["closed", "secret"])
+def test_expired_invitation_counts_for_nothing(visibility):
+    community = SimpleNamespace(id=7, visibility=visibility, archived_at=None)
+    membership = SimpleNamespace(
+        role="member",
+        status="invited",
+        community_id=7,
+        user_id=1,
+        invitation_expires_at=utcnow() - timedelta(seconds=1),
+    )
+    actor = _actor("member", membership)
+    assert policy.can_accept_invitation(actor, community) is False
+    assert policy.can_see_community(actor, community) is (visibility == "closed")
+
+
+def test_admin_cannot_decide_their_own_request():
+    community = SimpleNamespace(id=7, visibility="closed", archived_at=None)
+    admin = _actor("admin", None)
+    own = SimpleNamespace(status="requested", community=community, user_id=1)
+    other = SimpleNamespace(status="requested", community=community, user_id=2)
+    assert policy.can_decide_request(admin, own) is False
+    assert policy.can_decide_request(admin, other) is True
+
+
+def test_archived_community_settings_and_decisions_are_closed():
+    community = SimpleNamespace(id=7, visibility="closed", archived_at=object())
+    own = SimpleNamespace(role="moderator", status="active", community_id=7, user_id=1)
+    moderator = _actor("member", own)
+    assert policy.can_edit_community(moderator, community) is False
+    assert policy.can_archive_community(moderator, community) is True
+    request = SimpleNamespace(status="requested", community=community, user_id=2)
+    assert policy.can_decide_request(moderator, request) is False
+    member = SimpleNamespace(status="active", role="member", community=community, user_id=2)
+    assert policy.can_manage_member(moderator, member) is False

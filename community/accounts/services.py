@@ -93,22 +93,14 @@ def confirm_email(token: str) -> User:
     if user.email_confirmed_at is not None:
         raise DomainError(None, _("Dit e-mailadres is al bevestigd. Je kunt inloggen."))
     user.email_confirmed_at = utcnow()
-    if user.status == "pending" and (domain_matches(user) or _is_invited(user)):
+    if user.status == "pending" and domain_matches(user):
         user.status = "active"
         user.approved_at = utcnow()
-        reason = "domain" if domain_matches(user) else "invitation"
-        audit.record("account.activated", actor=user, target=user, reason=reason)
+        audit.record("account.activated", actor=user, target=user, reason="domain")
     elif user.status == "pending":
         notify_admins_of_pending(user)
     audit.record("account.confirmed", actor=user, target=user)
     return user
-
-
-def _is_invited(user: User) -> bool:
-    """A moderator's open invitation to this address vouches for the account."""
-    from community.communities.memberships import open_invitation_for_email
-
-    return open_invitation_for_email(user.email) is not None
 
 
 def notify_admins_of_pending(user: User) -> None:

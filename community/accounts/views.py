@@ -98,11 +98,15 @@ def login() -> str | BaseResponse:
         elif result.user is None:
             form.form_errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
         else:
-            kept = {key: session[key] for key in ("locale", "pending_invitation") if key in session}
+            invitation = session.get("pending_invitation") or {}
+            locale = session.get("locale")
             session.clear()
-            session.update(kept)
+            if locale:
+                session["locale"] = locale
             login_user(result.user, remember=bool(form.remember.data))
-            fallback = safe_next_url(session.get("pending_invitation"), url_for("pages.home"))
+            fallback = url_for("pages.home")
+            if isinstance(invitation, dict) and invitation.get("email") == result.user.email:
+                fallback = safe_next_url(invitation.get("path"), fallback)
             return redirect(safe_next_url(request.args.get("next"), fallback))
     return render_template("accounts/login.html", form=form)
 

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
-from community.communities import access, memberships, queries
+from community.communities import access, invitations, memberships, queries
 from community.communities.forms import DecisionForm, InviteForm, RemoveForm, RoleForm
 from community.exceptions import DomainError
 from community.extensions import db
@@ -131,7 +131,7 @@ def invite_member(slug: str) -> str | BaseResponse:
     form = InviteForm()
     if form.validate_on_submit():
         try:
-            memberships.invite(
+            invitations.invite(
                 current_user,
                 community,
                 form.email.data or "",
@@ -153,7 +153,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> BaseResponse:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.community_id != community.id:
         return redirect(url_for("members.list_members", slug=slug))
-    memberships.revoke_invitation(current_user, invitation, client_ip())
+    invitations.revoke_invitation(current_user, invitation, client_ip())
     db.session.commit()
     flash_success(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email))
     return redirect(url_for("members.list_members", slug=slug))
@@ -174,18 +174,22 @@ def show_history(slug: str) -> str:
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def show_invitation(token: str) -> str | BaseResponse:
     """Public landing of an e-mailed invitation; accepting needs the invited account."""
-    invitation = memberships.invitation_for_token(token)
+    invitation = invitations.invitation_for_token(token)
     usable = invitation is not None and invitation.is_open(utcnow())
     if not usable:
         return render_template("communities/invitation.html", invitation=None)
     assert invitation is not None
     if not current_user.is_authenticated:
-        session["pending_invitation"] = url_for("members.show_invitation", token=token)
+        # Followed after login, but only by the invited address (not on a shared computer).
+        session["pending_invitation"] = {
+            "path": url_for("members.show_invitation", token=token),
+            "email": invitation.email,
+        }
         return render_template("communities/invitation.html", invitation=invitation)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            memberships.accept_invitation(current_user, invitation, client_ip())
+            invitations.accept_invitation(current_user, invitation, client_ip())
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("members.show_invitation", token=token))

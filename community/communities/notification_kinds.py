@@ -11,7 +11,7 @@ from community.notifications.kinds import register
 
 
 def _name(n: Any) -> str:
-    return str(n.community.name) if n.community else ""
+    return str(n.data.get("community_name") or "")
 
 
 def _actor(n: Any) -> str:

@@ -109,7 +109,7 @@ def update_community(
 
 
 def set_archived(actor: User, community: Community, archived: bool, ip: str | None) -> None:
-    policy.require(policy.can_edit_community(actor, community))
+    policy.require(policy.can_archive_community(actor, community))
     community.archived_at = utcnow() if archived else None
     audit.record(
         "community.archived" if archived else "community.unarchived",

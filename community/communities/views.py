@@ -61,6 +61,8 @@ def show_community(slug: str) -> str:
 def edit_community(slug: str) -> str | BaseResponse:
     community = access.moderated_community(slug)
     form = CommunityForm(obj=community, themes=theme_choices())
+    if request.method == "POST":
+        policy.require(policy.can_edit_community(current_user, community))
     if request.method == "GET":
         form.theme.data = community.theme_id or 0
     if form.validate_on_submit():
@@ -78,6 +80,7 @@ def edit_community(slug: str) -> str | BaseResponse:
 @bp.route("/c/<slug>/archive", methods=["POST"])
 def archive_community(slug: str) -> BaseResponse:
     community = access.moderated_community(slug)
+    policy.require(policy.can_archive_community(current_user, community))
     archived = request.form.get("archived", "1") == "1"
     services.set_archived(current_user, community, archived, client_ip())
     db.session.commit()

@@ -36,7 +36,8 @@ def notify(
         actor=actor,
         target_type=type(target).__tablename__ if target is not None else None,
         target_id=getattr(target, "id", None),
-        data=data,
+        # The name as it was: a later rename must not reach people who have left.
+        data={**data, "community_name": community.name if community else None},
     )
     db.session.add(notification)
     if email and recipient.status == "active":
