@@ -62,6 +62,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts_bp
     from community.admin.views import bp as admin_bp
+    from community.cases import notification_kinds as case_kinds  # noqa: F401 - registers kinds
+    from community.cases.contribution_views import bp as contributions_bp
+    from community.cases.file_views import bp as files_bp
+    from community.cases.views import bp as cases_bp
     from community.communities import notification_kinds  # noqa: F401 - registers kinds
     from community.communities.member_views import bp as members_bp
     from community.communities.views import bp as communities_bp
@@ -75,5 +79,8 @@ def register_blueprints(app: Flask) -> None:
         communities_bp,
         members_bp,
         notifications_bp,
+        cases_bp,
+        contributions_bp,
+        files_bp,
     ):
         app.register_blueprint(blueprint)

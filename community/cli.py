@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from community import demo, mail, seed
+from community.cases import experts
 from community.accounts import passwords, services
 from community.extensions import db
 from community.models import User
@@ -75,9 +76,13 @@ def create_admin_command(email: str, name: str) -> None:
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due once and stop.")
 def worker_command(once: bool) -> None:
-    """Deliver the outbox, polling every few seconds."""
+    """Run the scheduled jobs and deliver the outbox, polling every few seconds."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     while True:
+        overdue = experts.notify_overdue()
+        db.session.commit()
+        if overdue:
+            click.echo(f"Reported {overdue} overdue expert requests.")
         delivered = mail.deliver_due(app)
         if delivered:
             click.echo(f"Delivered {delivered} messages.")

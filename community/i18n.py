@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app, request, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
@@ -36,7 +36,14 @@ def format_moment(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y, H:mm")
 
 
-def format_day(value: datetime | None) -> str:
+def format_day(value: date | None) -> str:
     if value is None:
         return ""
+    if not isinstance(value, datetime):
+        return format_date(value, "d MMMM y")
     return format_datetime(value, "d MMMM y")
+
+
+def format_day_plain(value: date) -> str:
+    """A calendar date in the current language, e.g. '12 maart 2026'."""
+    return format_date(value, "d MMMM y")

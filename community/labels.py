@@ -84,3 +84,44 @@ def audit_label(action: str) -> str:
         "invitation.revoked": _("uitnodiging ingetrokken"),
     }
     return labels.get(action, action)
+
+
+def phase_label(phase: str) -> str:
+    labels = {
+        "draft": _("Concept"),
+        "questions": _("Vraagverheldering"),
+        "advice": _("Adviesronde"),
+        "reflection": _("Reflectie"),
+        "closed": _("Afgerond"),
+    }
+    return labels.get(phase, phase)
+
+
+def phase_explanation(phase: str) -> str:
+    labels = {
+        "draft": _("Alleen jij ziet deze casus. Publiceer hem als je klaar bent."),
+        "questions": _(
+            "Stel verhelderingsvragen om de casus beter te begrijpen. Nog geen advies: "
+            "de inbrenger beantwoordt de vragen."
+        ),
+        "advice": _(
+            "Geef advies vanuit je eigen praktijk. De inbrenger leest mee en reageert nog niet."
+        ),
+        "reflection": _(
+            "De inbrenger vertelt welk advies bruikbaar is en wat de volgende stap wordt."
+        ),
+        "closed": _("Deze casus is afgerond. Hieronder staat de opbrengst."),
+    }
+    return labels.get(phase, "")
+
+
+def kind_of_contribution_label(kind: str) -> str:
+    labels = {
+        "question": _("Verhelderingsvraag"),
+        "answer": _("Antwoord van de inbrenger"),
+        "advice": _("Advies"),
+        "expert_advice": _("Deskundig advies"),
+        "reflection": _("Reflectie"),
+        "comment": _("Reactie"),
+    }
+    return labels.get(kind, kind)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from werkzeug.exceptions import Forbidden, NotFound
 
+from community.cases import cycle
 from community.models.base import utcnow
 
 
@@ -204,6 +205,96 @@ def can_revoke_invitation(user: Actor, invitation: Any) -> bool:
         and invitation.accepted_at is None
         and invitation.revoked_at is None
         and can_moderate_community(user, invitation.community)
+    )
+
+
+# Cases -----------------------------------------------------------------------
+#
+# Everything about a case is decided from the case's own community: a case is
+# visible to the community's active members once published, a draft only to its
+# author. Contributions and attachments follow their case.
+
+
+def can_view_case(user: Actor, case: Any) -> bool:
+    if case is None or not is_member(user, case.community):
+        return False
+    return bool(case.phase != "draft" or case.author_id == user.id)
+
+
+def _writable(case: Any) -> bool:
+    return case.community.archived_at is None
+
+
+def is_case_author(user: Actor, case: Any) -> bool:
+    return is_active_user(user) and case.author_id is not None and case.author_id == user.id
+
+
+def can_create_case(user: Actor, community: Any) -> bool:
+    return is_member(user, community) and community.archived_at is None
+
+
+def can_edit_case(user: Actor, case: Any) -> bool:
+    return (
+        can_view_case(user, case)
+        and _writable(case)
+        and case.phase != "closed"
+        and (is_case_author(user, case) or is_moderator(user, case.community))
+    )
+
+
+def allowed_contribution_kinds(user: Actor, case: Any) -> frozenset[str]:
+    if not can_view_case(user, case) or not _writable(case):
+        return frozenset()
+    role = community_role(user, case.community) or "member"
+    return cycle.allowed_kinds(case.community.method, case.phase, role, is_case_author(user, case))
+
+
+def can_contribute(user: Actor, case: Any, kind: str) -> bool:
+    return kind in allowed_contribution_kinds(user, case)
+
+
+def can_edit_contribution(user: Actor, contribution: Any) -> bool:
+    """Authors edit their own contribution while the phase it was written in is open."""
+    case = contribution.case
+    return (
+        can_view_case(user, case)
+        and _writable(case)
+        and contribution.author_id == user.id
+        and contribution.phase == case.phase
+        and case.phase in cycle.OPEN_PHASES
+    )
+
+
+def can_mark_valuable(user: Actor, contribution: Any) -> bool:
+    case = contribution.case
+    return (
+        is_case_author(user, case)
+        and can_view_case(user, case)
+        and _writable(case)
+        and case.phase == "reflection"
+        and contribution.author_id != user.id
+    )
+
+
+def can_move_case(user: Actor, case: Any, target: str) -> bool:
+    return (
+        can_view_case(user, case)
+        and _writable(case)
+        and cycle.can_move(
+            case.phase,
+            target,
+            is_author=is_case_author(user, case),
+            is_moderator=is_moderator(user, case.community),
+        )
+    )
+
+
+def can_request_experts(user: Actor, case: Any) -> bool:
+    return (
+        can_view_case(user, case)
+        and _writable(case)
+        and case.phase in {"questions", "advice"}
+        and (is_case_author(user, case) or is_moderator(user, case.community))
     )
 
 

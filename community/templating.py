@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
         visibility_label=labels.visibility_label,
         method_label=labels.method_label,
         audit_label=labels.audit_label,
+        phase_label=labels.phase_label,
+        phase_explanation=labels.phase_explanation,
+        contribution_label=labels.kind_of_contribution_label,
     )
     app.jinja_env.filters["moment"] = i18n.format_moment
     app.jinja_env.filters["day"] = i18n.format_day

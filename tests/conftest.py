@@ -325,3 +325,56 @@ def make_membership(app: Flask) -> Callable[..., Any]:
         return membership
 
     return factory
+
+
+@pytest.fixture
+def make_case(app: Flask) -> Callable[..., Any]:
+    from community.markdown import render
+    from community.models import Case
+
+    def factory(community: Any, author: User, **overrides: Any) -> Case:
+        n = next(_sequence)
+        phase = overrides.pop("phase", "questions")
+        fields = {
+            "title": overrides.pop("title", f"Casus {n}"),
+            "context": overrides.pop("context", f"Wat er speelt in casus {n}."),
+            "question": overrides.pop("question", f"De hulpvraag van casus {n}?"),
+        }
+        case = Case(
+            community_id=community.id,
+            author_id=author.id,
+            organisation_id=author.organisation_id,
+            phase=phase,
+            published_at=None if phase == "draft" else utcnow(),
+            **{name: value for name, value in fields.items()},
+            **{f"{name}_html": render(value) for name, value in fields.items() if name != "title"},
+            **overrides,
+        )
+        _db.session.add(case)
+        _db.session.commit()
+        return case
+
+    return factory
+
+
+@pytest.fixture
+def make_contribution(app: Flask) -> Callable[..., Any]:
+    from community.markdown import render
+    from community.models import Contribution
+
+    def factory(case: Any, author: User, kind: str = "comment", **overrides: Any) -> Contribution:
+        body = overrides.pop("body", f"Bijdrage {next(_sequence)}")
+        contribution = Contribution(
+            case_id=case.id,
+            author_id=author.id,
+            kind=kind,
+            phase=overrides.pop("phase", case.phase),
+            body=body,
+            body_html=render(body),
+            **overrides,
+        )
+        _db.session.add(contribution)
+        _db.session.commit()
+        return contribution
+
+    return factory

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
 from community.accounts.queries import theme_choices
+from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
 from community.communities.forms import CommunityForm, JoinForm
 from community.exceptions import DomainError
@@ -49,11 +50,21 @@ def show_community(slug: str) -> str:
     community = access.visible_community(slug)
     if not policy.can_view_community(current_user, community):
         return render_template("communities/landing.html", community=community, form=JoinForm())
+    phase = request.args.get("phase") or None
+    theme = request.args.get("theme") or None
+    cases = db.paginate(
+        case_queries.case_list(community, current_user, phase, theme), per_page=20, error_out=False
+    )
     return render_template(
         "communities/home.html",
         community=community,
         organisations=queries.member_organisations(community),
         member_count=services.member_counts([community.id]).get(community.id, 0),
+        cases=cases,
+        counts=case_queries.contribution_counts([case.id for case in cases.items]),
+        phase=phase,
+        theme=theme,
+        themes=queries.themes(),
     )
 
 

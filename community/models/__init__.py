@@ -1,6 +1,16 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from community.models.audit import AuditEvent
+from community.models.case import (
+    KINDS,
+    PHASES,
+    Attachment,
+    Case,
+    CaseRevision,
+    Contribution,
+    ContributionRevision,
+    ExpertRequest,
+)
 from community.models.community import (
     COMMUNITY_ROLES,
     MEMBERSHIP_STATUSES,
@@ -21,6 +31,14 @@ from community.models.outbox import OutboxMessage
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 
 __all__ = [
+    "KINDS",
+    "PHASES",
+    "Attachment",
+    "Case",
+    "CaseRevision",
+    "Contribution",
+    "ContributionRevision",
+    "ExpertRequest",
     "COMMUNITY_ROLES",
     "MEMBERSHIP_STATUSES",
     "METHODS",

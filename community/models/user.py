@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,6 +66,8 @@ class User(db.Model):  # type: ignore[name-defined]
     platform_role: Mapped[str] = mapped_column(String(10), default="member")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     locale: Mapped[str] = mapped_column(String(5), default="nl")
+    # Notification e-mails: sent at once (True) or not at all (False) for now.
+    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -40,7 +40,8 @@ def notify(
         data={**data, "community_name": community.name if community else None},
     )
     db.session.add(notification)
-    if email and recipient.status == "active":
+    wants_mail = recipient.email_notifications or KINDS[kind].audience == "personal"
+    if email and wants_mail and recipient.status == "active":
         with force_locale(recipient.locale):
             text = KINDS[kind].text(notification)
             mail.enqueue(

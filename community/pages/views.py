@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
+from community.cases.experts import open_requests_for
 from community.communities.queries import my_communities
 from community.extensions import db
 from community.security import safe_next_url
@@ -16,7 +17,11 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home() -> str:
-    return render_template("pages/home.html", communities=my_communities(current_user))
+    return render_template(
+        "pages/home.html",
+        communities=my_communities(current_user),
+        advice_requests=open_requests_for(current_user),
+    )
 
 
 @bp.route("/privacy")

@@ -1,0 +1,85 @@
+"""Posting, editing and valuing contributions to a case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import markdown, policy
+from community.cases import contributions
+from community.cases.forms import ContributionForm, EditContributionForm
+from community.cases.services import toggle_valuable
+from community.cases.views import load_case, render_case
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import apply_domain_error, client_ip, flash_success
+from community.models import Case, Contribution
+
+bp = Blueprint("contributions", __name__)
+
+
+def _contribution(case: Case, contribution_id: int) -> Contribution:
+    contribution = db.session.get(Contribution, contribution_id)
+    if contribution is None or contribution.case_id != case.id:
+        abort(404)
+    return contribution
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/contributions", methods=["POST"])
+def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
+    community, case = load_case(slug, case_id)
+    form = ContributionForm()
+    if not policy.allowed_contribution_kinds(current_user, case):
+        abort(403)
+    if form.validate_on_submit():
+        if request.form.get("action") == "preview":
+            return render_case(community, case, form, preview=markdown.render(form.body.data or ""))
+        try:
+            contribution = contributions.add_contribution(
+                current_user,
+                case,
+                kind=form.kind.data or "",
+                body=form.body.data or "",
+                parent_id=form.parent_id.data,
+                idempotency_key=form.idempotency_key.data,
+                upload=form.attachment.data,
+                ip=client_ip(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(_("Je bijdrage is geplaatst."))
+            target = url_for("cases.show_case", slug=slug, case_id=case.id)
+            return redirect(f"{target}#bijdrage-{contribution.id}")
+    return render_case(community, case, form)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/edit",
+          methods=["GET", "POST"])
+def edit_contribution(slug: str, case_id: int, contribution_id: int) -> str | BaseResponse:
+    community, case = load_case(slug, case_id)
+    contribution = _contribution(case, contribution_id)
+    policy.require(policy.can_edit_contribution(current_user, contribution))
+    form = EditContributionForm(obj=contribution)
+    if form.validate_on_submit():
+        contributions.edit_contribution(current_user, contribution, form.body.data or "", client_ip())
+        db.session.commit()
+        flash_success(_("Je bijdrage is bijgewerkt."))
+        target = url_for("cases.show_case", slug=slug, case_id=case.id)
+        return redirect(f"{target}#bijdrage-{contribution.id}")
+    return render_template("cases/edit_contribution.html", community=community, case=case,
+                           contribution=contribution, form=form)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/valuable",
+          methods=["POST"])
+def mark_valuable(slug: str, case_id: int, contribution_id: int) -> BaseResponse:
+    _community, case = load_case(slug, case_id)
+    contribution = _contribution(case, contribution_id)
+    toggle_valuable(current_user, contribution, client_ip())
+    db.session.commit()
+    target = url_for("cases.show_case", slug=slug, case_id=case.id)
+    return redirect(f"{target}#bijdrage-{contribution.id}")

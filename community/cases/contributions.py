@@ -1,0 +1,115 @@
+"""Contributions to a case: posted per the phase rules, once per submit, editable in-phase."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
+
+from community import audit, markdown, policy
+from community.cases.services import _participants, attach, case_data
+from community.exceptions import DomainError
+from community.extensions import db
+from community.models import Case, Contribution, ContributionRevision, ExpertRequest, User
+from community.models.base import utcnow
+from community.notifications.services import notify
+
+
+def _existing(user: User, key: str) -> Contribution | None:
+    return db.session.scalar(
+        select(Contribution).where(
+            Contribution.author_id == user.id, Contribution.idempotency_key == key
+        )
+    )
+
+
+def _parent(case: Case, parent_id: int | None) -> Contribution | None:
+    if parent_id is None:
+        return None
+    parent = db.session.get(Contribution, parent_id)
+    if parent is None or parent.case_id != case.id or parent.parent_id is not None:
+        raise DomainError("parent_id", _("Je kunt alleen reageren op een bijdrage bij deze casus."))
+    return parent
+
+
+def add_contribution(
+    user: User,
+    case: Case,
+    *,
+    kind: str,
+    body: str,
+    parent_id: int | None,
+    idempotency_key: str | None,
+    upload: FileStorage | None,
+    ip: str | None,
+) -> Contribution:
+    """Post a contribution; the same idempotency key twice gives the first one back."""
+    policy.require(policy.can_contribute(user, case, kind))
+    if idempotency_key:
+        existing = _existing(user, idempotency_key)
+        if existing is not None:
+            return existing
+    parent = _parent(case, parent_id)
+    contribution = Contribution(
+        case_id=case.id,
+        author_id=user.id,
+        parent_id=parent.id if parent else None,
+        kind=kind,
+        phase=case.phase,
+        body=body.strip(),
+        body_html=markdown.render(body.strip()),
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(contribution)
+    except IntegrityError:  # the other click of a double submit won
+        existing = _existing(user, idempotency_key or "")
+        if existing is None:
+            raise
+        return existing
+    attach(contribution, upload, user)
+    case.last_activity_at = utcnow()
+    audit.record("contribution.created", actor=user, target=contribution,
+                 community_id=case.community_id, ip=ip, kind=kind)
+    if kind == "expert_advice":
+        db.session.execute(
+            update(ExpertRequest)
+            .where(
+                ExpertRequest.case_id == case.id,
+                ExpertRequest.expert_id == user.id,
+                ExpertRequest.answered_at.is_(None),
+            )
+            .values(answered_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    _notify_participants(user, case, kind)
+    return contribution
+
+
+def _notify_participants(user: User, case: Case, kind: str) -> None:
+    for person in _participants(case):
+        if person.id == user.id:
+            continue
+        expert_advice = kind == "expert_advice" and person.id == case.author_id
+        notify(
+            person,
+            "expert_advice_given" if expert_advice else "contribution_added",
+            community=case.community,
+            actor=user,
+            target=case,
+            **case_data(case),
+        )
+
+
+def edit_contribution(user: User, contribution: Contribution, body: str, ip: str | None) -> None:
+    policy.require(policy.can_edit_contribution(user, contribution))
+    if body.strip() == contribution.body:
+        return
+    db.session.add(ContributionRevision(contribution_id=contribution.id, body=contribution.body))
+    contribution.body = body.strip()
+    contribution.body_html = markdown.render(contribution.body)
+    contribution.edited_at = utcnow()
+    audit.record("contribution.edited", actor=user, target=contribution,
+                 community_id=contribution.case.community_id, ip=ip)

@@ -1,0 +1,116 @@
+"""Asking experts of the community for advice by a date, and telling moderators when it is late."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community import audit, policy
+from community.cases.services import case_data
+from community.communities.memberships import moderators_of
+from community.exceptions import DomainError
+from community.extensions import db
+from community.i18n import format_day_plain
+from community.models import Case, ExpertRequest, Membership, User
+from community.models.base import utcnow
+from community.notifications.services import notify
+
+
+def experts_of(case: Case) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.community_id == case.community_id,
+                Membership.status == "active",
+                Membership.role == "expert",
+                User.status == "active",
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def request_experts(
+    user: User, case: Case, expert_ids: list[int], due_on: date, ip: str | None
+) -> list[ExpertRequest]:
+    policy.require(policy.can_request_experts(user, case))
+    if due_on < utcnow().date():
+        raise DomainError("due_on", _("Kies een datum vandaag of later."))
+    experts = {expert.id: expert for expert in experts_of(case)}
+    if not expert_ids or any(expert_id not in experts for expert_id in expert_ids):
+        raise DomainError("experts", _("Kies een of meer deskundigen van deze leergemeenschap."))
+    asked = set(
+        db.session.scalars(select(ExpertRequest.expert_id).where(ExpertRequest.case_id == case.id))
+    )
+    created = []
+    for expert_id in expert_ids:
+        if expert_id in asked:
+            continue
+        request = ExpertRequest(
+            case_id=case.id, expert_id=expert_id, requested_by_id=user.id, due_on=due_on
+        )
+        db.session.add(request)
+        created.append(request)
+        notify(experts[expert_id], "expert_requested", community=case.community, actor=user,
+               target=case, due_on=format_day_plain(due_on), **case_data(case))
+    db.session.flush()
+    audit.record("case.experts_requested", actor=user, target=case,
+                 community_id=case.community_id, ip=ip, experts=expert_ids)
+    return created
+
+
+def open_requests_for(user: User) -> list[ExpertRequest]:
+    """Open requests to this expert, in communities where they are still an active member."""
+    member_of = [
+        community_id
+        for community_id, membership in user.memberships_by_community().items()
+        if membership.status == "active"
+    ]
+    if not member_of:
+        return []
+    return list(
+        db.session.scalars(
+            select(ExpertRequest)
+            .join(Case, Case.id == ExpertRequest.case_id)
+            .where(
+                ExpertRequest.expert_id == user.id,
+                ExpertRequest.answered_at.is_(None),
+                Case.community_id.in_(member_of),
+                Case.phase.in_(("questions", "advice")),
+            )
+            .order_by(ExpertRequest.due_on, ExpertRequest.id)
+        )
+    )
+
+
+def open_requests_on(case: Case) -> list[ExpertRequest]:
+    return list(
+        db.session.scalars(
+            select(ExpertRequest)
+            .where(ExpertRequest.case_id == case.id, ExpertRequest.answered_at.is_(None))
+            .order_by(ExpertRequest.due_on)
+        )
+    )
+
+
+def notify_overdue(today: date | None = None) -> int:
+    """Tell the moderators once about each request past its due date (run by the worker)."""
+    today = today or utcnow().date()
+    overdue = db.session.scalars(
+        select(ExpertRequest).where(
+            ExpertRequest.answered_at.is_(None),
+            ExpertRequest.overdue_notified_at.is_(None),
+            ExpertRequest.due_on < today,
+        )
+    ).all()
+    for request in overdue:
+        case = request.case
+        for moderator in moderators_of(case.community):
+            notify(moderator, "expert_request_overdue", community=case.community,
+                   target=case, expert_name=request.expert.name, **case_data(case))
+        request.overdue_notified_at = utcnow()
+    return len(overdue)

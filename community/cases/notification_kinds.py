@@ -1,0 +1,83 @@
+"""Notification kinds for cases: the case title and a link, never the text of the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from community.labels import phase_label
+from community.notifications.kinds import register
+
+
+def _title(n: Any) -> str:
+    return str(n.data.get("case_title") or "")
+
+
+def _actor(n: Any) -> str:
+    return str(n.actor.name) if n.actor else _("Iemand")
+
+
+def _case(n: Any) -> str:
+    return url_for(
+        "cases.show_case", slug=n.community.slug, case_id=n.data.get("case_id", n.target_id)
+    )
+
+
+register(
+    "case_published",
+    "member",
+    lambda n: _(
+        "%(actor)s bracht een nieuwe casus in bij %(community)s: %(title)s",
+        actor=_actor(n),
+        community=n.data.get("community_name") or "",
+        title=_title(n),
+    ),
+    _case,
+)
+register(
+    "contribution_added",
+    "member",
+    lambda n: _("%(actor)s reageerde op de casus %(title)s", actor=_actor(n), title=_title(n)),
+    _case,
+)
+register(
+    "phase_changed",
+    "member",
+    lambda n: _(
+        "De casus %(title)s is nu in de fase: %(phase)s",
+        title=_title(n),
+        phase=phase_label(n.data.get("phase", "")),
+    ),
+    _case,
+)
+register(
+    "expert_advice_given",
+    "member",
+    lambda n: _(
+        "%(actor)s gaf deskundig advies op je casus %(title)s", actor=_actor(n), title=_title(n)
+    ),
+    _case,
+)
+register(
+    "expert_requested",
+    "member",
+    lambda n: _(
+        "%(actor)s vraagt je deskundig advies over de casus %(title)s, graag vóór %(date)s",
+        actor=_actor(n),
+        title=_title(n),
+        date=n.data.get("due_on", ""),
+    ),
+    _case,
+)
+register(
+    "expert_request_overdue",
+    "moderator",
+    lambda n: _(
+        "Het gevraagde advies van %(expert)s over de casus %(title)s is over de datum",
+        expert=n.data.get("expert_name", ""),
+        title=_title(n),
+    ),
+    _case,
+)

@@ -1,0 +1,129 @@
+"""Read-only queries for case lists and the case page, each a bounded number of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.sql import Select
+
+from community.extensions import db
+from community.models import (
+    Attachment,
+    Case,
+    CaseRevision,
+    Community,
+    Contribution,
+    Membership,
+    Theme,
+)
+
+PHASE_ORDER = ("questions", "advice", "reflection", "closed")
+
+
+def contribution_counts(case_ids: list[int]) -> dict[int, int]:
+    if not case_ids:
+        return {}
+    rows = db.session.execute(
+        select(Contribution.case_id, func.count())
+        .where(Contribution.case_id.in_(case_ids))
+        .group_by(Contribution.case_id)
+    ).all()
+    return {case_id: count for case_id, count in rows}
+
+
+def case_list(community: Community, user: Any, phase: str | None, theme: str | None) -> Select[Any]:
+    """Published cases plus the user's own drafts, newest activity first."""
+    query = (
+        select(Case)
+        .where(
+            Case.community_id == community.id,
+            or_(Case.phase != "draft", Case.author_id == user.id),
+        )
+        .order_by(Case.last_activity_at.desc(), Case.id.desc())
+    )
+    if phase:
+        query = query.where(Case.phase == phase)
+    if theme:
+        query = query.join(Theme, Theme.id == Case.theme_id).where(Theme.slug == theme)
+    return query
+
+
+@dataclass
+class CasePage:
+    """Everything the case page shows, loaded in a fixed number of queries."""
+
+    contributions: list[Contribution]
+    replies: dict[int, list[Contribution]] = field(default_factory=dict)
+    by_phase: dict[str, list[Contribution]] = field(default_factory=dict)
+    attachments: dict[tuple[str, int], list[Attachment]] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    revisions: int = 0
+
+    @property
+    def valuable(self) -> list[Contribution]:
+        return [c for c in self.contributions if c.valuable]
+
+    @property
+    def reflections(self) -> list[Contribution]:
+        return [c for c in self.contributions if c.kind == "reflection"]
+
+
+def case_page(case: Case) -> CasePage:
+    contributions = list(
+        db.session.scalars(
+            select(Contribution)
+            .where(Contribution.case_id == case.id)
+            .order_by(Contribution.created_at, Contribution.id)
+        )
+    )
+    page = CasePage(contributions=contributions)
+    for contribution in contributions:
+        if contribution.parent_id is None:
+            page.by_phase.setdefault(contribution.phase, []).append(contribution)
+        else:
+            page.replies.setdefault(contribution.parent_id, []).append(contribution)
+    contribution_ids = [c.id for c in contributions]
+    rows = db.session.scalars(
+        select(Attachment)
+        .where(
+            or_(
+                (Attachment.owner_type == "case") & (Attachment.owner_id == case.id),
+                (Attachment.owner_type == "contribution")
+                & Attachment.owner_id.in_(contribution_ids or [0]),
+            )
+        )
+        .order_by(Attachment.id)
+    )
+    for attachment in rows:
+        page.attachments.setdefault((attachment.owner_type, attachment.owner_id), []).append(
+            attachment
+        )
+    author_ids = {c.author_id for c in contributions if c.author_id} | {case.author_id or 0}
+    page.roles = dict(
+        db.session.execute(
+            select(Membership.user_id, Membership.role).where(
+                Membership.community_id == case.community_id,
+                Membership.user_id.in_(author_ids),
+                Membership.status == "active",
+            )
+        ).all()
+    )
+    page.revisions = int(
+        db.session.scalar(
+            select(func.count()).select_from(CaseRevision).where(CaseRevision.case_id == case.id)
+        )
+        or 0
+    )
+    return page
+
+
+def revisions(case: Case) -> list[CaseRevision]:
+    return list(
+        db.session.scalars(
+            select(CaseRevision)
+            .where(CaseRevision.case_id == case.id)
+            .order_by(CaseRevision.version.desc())
+        )
+    )

@@ -1,0 +1,182 @@
+"""Cases: bring one in, read it, edit it, move it through the cycle, ask experts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.accounts.queries import theme_choices
+from community.cases import cycle, experts, queries, services
+from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
+from community.communities import access
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import apply_domain_error, client_ip, flash_success
+from community.labels import phase_label
+from community.models import Case, Community
+
+bp = Blueprint("cases", __name__)
+
+
+def load_case(slug: str, case_id: int) -> tuple[Community, Case]:
+    """The case of *this* community, or 404 for whoever may not read it."""
+    community = access.member_community(slug)
+    case = db.session.get(Case, case_id)
+    if case is None or case.community_id != community.id:
+        abort(404)
+    if not policy.can_view_case(current_user, case):
+        abort(404)
+    return community, case
+
+
+def _data(form: CaseForm) -> services.CaseData:
+    return services.CaseData(
+        title=form.title.data or "",
+        theme_id=form.theme.data or None,
+        context=form.context.data or "",
+        question=form.question.data or "",
+        tried=form.tried.data or "",
+        stakeholders=form.stakeholders.data or "",
+    )
+
+
+def _warn_bsn(form: CaseForm) -> None:
+    if services.bsn_warning(_data(form), form.attachment.data):
+        flash(
+            _(
+                "Let op: je tekst of de naam van je bijlage bevat een getal dat op een BSN lijkt. "
+                "Zet geen persoonsgegevens van inwoners in een casus; pas het aan als het een "
+                "BSN is."
+            ),
+            "warning",
+        )
+
+
+@bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
+def new_case(slug: str) -> str | BaseResponse:
+    community = access.member_community(slug)
+    policy.require(policy.can_create_case(current_user, community))
+    form = CaseForm(themes=theme_choices())
+    if request.method == "GET" and community.theme_id:
+        form.theme.data = community.theme_id
+    if form.validate_on_submit():
+        publish = request.form.get("action") == "publish"
+        try:
+            case = services.create_case(current_user, community, _data(form), publish=publish,
+                                        upload=form.attachment.data, ip=client_ip())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            _warn_bsn(form)
+            flash_success(_("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen."))
+            return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+    return render_template("cases/form.html", form=form, community=community, case=None)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>")
+def show_case(slug: str, case_id: int) -> str:
+    community, case = load_case(slug, case_id)
+    return render_case(community, case, ContributionForm())
+
+
+def render_case(community: Community, case: Case, form: ContributionForm, preview: str = "") -> str:
+    expert_form = ExpertRequestForm()
+    if policy.can_request_experts(current_user, case):
+        expert_form.experts.choices = [(e.id, e.name) for e in experts.experts_of(case)]
+    return render_template(
+        "cases/show.html",
+        community=community,
+        case=case,
+        page=queries.case_page(case),
+        form=form,
+        preview=preview,
+        allowed=policy.allowed_contribution_kinds(current_user, case),
+        next_phases=[p for p in cycle.next_phases(case.phase)
+                     if policy.can_move_case(current_user, case, p)],
+        expert_form=expert_form,
+        open_requests=experts.open_requests_on(case),
+    )
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/edit", methods=["GET", "POST"])
+def edit_case(slug: str, case_id: int) -> str | BaseResponse:
+    community, case = load_case(slug, case_id)
+    policy.require(policy.can_edit_case(current_user, case))
+    form = CaseForm(obj=case, themes=theme_choices())
+    if request.method == "GET":
+        form.theme.data = case.theme_id or 0
+        form.version.data = case.version
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            services.update_case(current_user, case, _data(form),
+                                 expected_version=form.version.data or 0,
+                                 upload=form.attachment.data, ip=client_ip())
+        except services.EditConflict as error:
+            db.session.rollback()
+            conflict = True
+            form.form_errors.append(error.message)
+            form.version.data = case.version
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            _warn_bsn(form)
+            flash_success(_("De casus is bijgewerkt."))
+            return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+    if conflict:
+        db.session.refresh(case)
+    return render_template("cases/form.html", form=form, community=community, case=case,
+                           conflict=conflict)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/history")
+def case_history(slug: str, case_id: int) -> str:
+    community, case = load_case(slug, case_id)
+    return render_template("cases/history.html", community=community, case=case,
+                           revisions=queries.revisions(case))
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/phase", methods=["POST"])
+def move_case(slug: str, case_id: int) -> BaseResponse:
+    _community, case = load_case(slug, case_id)
+    target = request.form.get("phase", "")
+    policy.require(target in cycle.next_phases(case.phase) and policy.can_move_case(current_user, case, target))
+    try:
+        services.move_phase(current_user, case, target, client_ip())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash_success(_("De casus is nu in de fase: %(phase)s.", phase=phase_label(target)))
+    return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/experts", methods=["POST"])
+def request_experts(slug: str, case_id: int) -> BaseResponse:
+    _community, case = load_case(slug, case_id)
+    policy.require(policy.can_request_experts(current_user, case))
+    form = ExpertRequestForm()
+    form.experts.choices = [(e.id, e.name) for e in experts.experts_of(case)]
+    if not form.validate_on_submit():
+        flash(_("Kies een of meer deskundigen en een geldige datum."), "error")
+        return redirect(url_for("cases.show_case", slug=slug, case_id=case.id) + "#deskundigen")
+    try:
+        experts.request_experts(current_user, case, list(form.experts.data or []),
+                                form.due_on.data, client_ip())  # type: ignore[arg-type]
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash_success(_("Je vraag om advies is verstuurd."))
+    return redirect(url_for("cases.show_case", slug=slug, case_id=case.id) + "#deskundigen")
+
+
+@bp.route("/advice-requests")
+def list_advice_requests() -> str:
+    return render_template("cases/advice_requests.html",
+                           requests=experts.open_requests_for(current_user))
