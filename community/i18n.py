@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 
@@ -47,3 +47,10 @@ def format_day(value: date | None) -> str:
 def format_day_plain(value: date) -> str:
     """A calendar date in the current language, e.g. '12 maart 2026'."""
     return format_date(value, "d MMMM y")
+
+
+def format_size(size: int) -> str:
+    """A file size for people: '12 kB', '3,4 MB' (in the current language)."""
+    if size < 1000 * 1000:
+        return f"{format_decimal(max(size / 1000, 0.1), '#,##0.#')} kB"
+    return f"{format_decimal(size / 1000 / 1000, '#,##0.#')} MB"

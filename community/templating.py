@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["moment"] = i18n.format_moment
     app.jinja_env.filters["day"] = i18n.format_day
+    app.jinja_env.filters["filesize"] = i18n.format_size
 
     @app.context_processor
     def _unread() -> dict[str, Any]:

@@ -223,3 +223,50 @@ def test_case_page_and_list_queries_are_bounded(
         if n % 50 == 0:
             make_case(community, author)
     assert measure() == small
+
+
+@pytest.mark.parametrize("status", [None, "requested", "removed", "left"])
+def test_outsiders_get_the_404_of_a_missing_case(
+    app, client, db, kring, make_case, make_contribution, make_user, make_membership, status
+):
+    from community.notifications.services import notify
+
+    community, author, moderator, member = kring
+    case = make_case(community, author, phase="questions", title="Geheime casus")
+    contribution = make_contribution(case, member, kind="question")
+    outsider = make_user()
+    if status:
+        make_membership(outsider, community, status=status)
+    with app.test_request_context():
+        notify(
+            outsider,
+            "case_published",
+            community=community,
+            target=case,
+            case_id=case.id,
+            case_title=case.title,
+        )
+        db.session.commit()
+    login(client, outsider.email)
+    base = f"/c/{community.slug}/cases"
+    pairs = [
+        ("get", f"{base}/{case.id}", f"{base}/999999"),
+        ("get", f"{base}/{case.id}/edit", f"{base}/999999/edit"),
+        ("post", f"{base}/{case.id}/contributions", f"{base}/999999/contributions"),
+        ("post", f"{base}/{case.id}/phase", f"{base}/999999/phase"),
+        (
+            "get",
+            f"{base}/{case.id}/contributions/{contribution.id}/edit",
+            f"{base}/999999/contributions/1/edit",
+        ),
+    ]
+    for method, real, missing in pairs:
+        got = client.open(real, method=method.upper(), data={"kind": "question", "body": "x"})
+        expected = client.open(
+            missing, method=method.upper(), data={"kind": "question", "body": "x"}
+        )
+        assert got.status_code == 404, real
+        assert got.get_data() == expected.get_data(), real
+    assert "Geheime casus" not in client.get("/notifications").get_data(as_text=True)
+    assert "ongelezen" not in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1

@@ -86,3 +86,12 @@ def test_export_is_the_users_own_data(client, logged_in, make_user):
     assert "password" not in text
     assert "session_token" not in text
     assert other.email not in text
+
+
+def test_email_preference_is_saved(client, db, logged_in):
+    user = logged_in()
+    assert user.email_notifications is True
+    client.post("/account", data=_profile())  # the checkbox left unticked
+    assert db.session.get(User, user.id).email_notifications is False
+    client.post("/account", data={**_profile(), "email_notifications": "y"})
+    assert db.session.get(User, user.id).email_notifications is True

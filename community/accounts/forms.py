@@ -166,6 +166,13 @@ class ProfileForm(FlaskForm):
         description=_l("Waar werk je aan en waarover kunnen anderen je aanspreken?"),
     )
     expertise = MultiCheckboxField(_l("Thema's waarin je deskundig bent"), coerce=int)
+    email_notifications = BooleanField(
+        _l("Stuur me een e-mail bij nieuwe meldingen"),
+        description=_l(
+            "Over je eigen lidmaatschap en uitnodigingen krijg je altijd een e-mail. "
+            "E-mails bevatten alleen een titel en een link, nooit de inhoud."
+        ),
+    )
     locale = SelectField(
         _l("Taal"),
         choices=[SelectChoice("nl", "Nederlands"), SelectChoice("en", "English")],

@@ -196,8 +196,16 @@ def change_password(user: User, current: str, new: str, ip: str | None) -> None:
 
 
 def update_profile(
-    user: User, *, name: str, job_title: str, bio: str, locale: str, expertise_ids: list[int]
+    user: User,
+    *,
+    name: str,
+    job_title: str,
+    bio: str,
+    locale: str,
+    expertise_ids: list[int],
+    email_notifications: bool,
 ) -> None:
+    user.email_notifications = email_notifications
     user.name = name.strip()
     user.job_title = job_title.strip()
     user.bio = bio.strip()
@@ -223,6 +231,7 @@ def export_account(user: User) -> dict[str, Any]:
         "platform_role": user.platform_role,
         "status": user.status,
         "locale": user.locale,
+        "email_notifications": user.email_notifications,
         "email_confirmed_at": _iso(user.email_confirmed_at),
         "created_at": _iso(user.created_at),
         "last_login_at": _iso(user.last_login_at),
