@@ -77,6 +77,7 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+    "UPLOAD_MAX_FILE_SIZE": 10 * 1024 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ("nl", "en"),
