@@ -10,6 +10,7 @@ from flask import Flask
 
 from community import config as settings
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+from community.pagination import IdConverter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -22,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
         instance_path=os.environ.get("LEERKRING_INSTANCE", os.path.join(ROOT, "instance")),
     )
+    app.url_map.converters["int"] = IdConverter
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment(app.instance_path))
     if config:

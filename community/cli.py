@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
 import click
 from flask import Flask, current_app
 
-from community import demo, mail, seed
-from community.cases import experts
+from community import demo, demo_cases, mail, seed
 from community.accounts import passwords, services
+from community.cases import experts
 from community.extensions import db
 from community.models import User
 from community.models.base import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @click.command("seed")
@@ -28,7 +31,7 @@ def seed_command() -> None:
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when there are no accounts yet.")
 def demo_command(if_empty: bool) -> None:
-    """Load the demo accounts (password in the README)."""
+    """Load the demo accounts, communities and cases (password in the README)."""
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has accounts; demo data not loaded.")
         return
@@ -36,10 +39,11 @@ def demo_command(if_empty: bool) -> None:
     seed.seed_themes()
     added = demo.load_demo()
     communities = demo.load_demo_communities()
+    cases = demo_cases.load_demo_cases()
     db.session.commit()
     click.echo(
-        f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}) "
-        f"and {communities} demo communities."
+        f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}), "
+        f"{communities} demo communities and {cases} demo cases."
     )
 
 
@@ -79,10 +83,7 @@ def worker_command(once: bool) -> None:
     """Run the scheduled jobs and deliver the outbox, polling every few seconds."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     while True:
-        overdue = experts.notify_overdue()
-        db.session.commit()
-        if overdue:
-            click.echo(f"Reported {overdue} overdue expert requests.")
+        run_jobs(app)
         delivered = mail.deliver_due(app)
         if delivered:
             click.echo(f"Delivered {delivered} messages.")
@@ -90,6 +91,20 @@ def worker_command(once: bool) -> None:
             return
         db.session.remove()
         time.sleep(app.config["WORKER_POLL_SECONDS"])
+
+
+def run_jobs(app: Flask) -> None:
+    """The scheduled jobs, with links built for `BASE_URL`; a failing job is logged and skipped."""
+    with app.test_request_context(base_url=app.config["BASE_URL"]):
+        try:
+            overdue = experts.notify_overdue()
+            db.session.commit()
+        except Exception:  # keep delivering mail whatever a job does
+            db.session.rollback()
+            log.exception("the overdue expert requests job failed")
+            return
+    if overdue:
+        click.echo(f"Reported {overdue} overdue expert requests.")
 
 
 def init_app(app: Flask) -> None:

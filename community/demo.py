@@ -1,4 +1,7 @@
-"""Demo data for `make run`: people of cities and partners, and their communities."""
+"""Demo data for `make run`: people of cities and partners, and their communities.
+
+The demo cases and their contributions are in `community.demo_cases`.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +37,23 @@ DEMO_PEOPLE = [
      "member", ["betaalbaar-wonen", "woningmarkt-en-transformatie"]),
     ("Esther de Boer", "e.deboer@platform31.nl", "platform31", "Programmaleider leerkringen",
      "member", ["vitale-binnensteden", "aanloopstraten-en-leegstand"]),
+    # Authors of the demo cases (community.demo_cases).
+    ("Hans Kooijman", "h.kooijman@dordrecht.nl", "dordrecht", "Accountmanager binnenstad",
+     "member", ["vitale-binnensteden"]),
+    ("Lotte Verbeek", "l.verbeek@eindhoven.nl", "eindhoven", "Adviseur data en binnenstad",
+     "member", ["slimme-stad-en-regio", "vitale-binnensteden"]),
+    ("Thijs van Dam", "t.vandam@deventer.nl", "deventer", "Wijkregisseur", "member",
+     ["maatschappelijk-initiatief"]),
+    ("Eva Hoekstra", "e.hoekstra@leeuwarden.nl", "leeuwarden",
+     "Beleidsadviseur beschermd wonen en opvang", "member", ["transformatie-sociaal-domein"]),
+    ("Naima Ouali", "n.ouali@lelystad.nl", "lelystad", "Teamleider schuldhulpverlening", "member",
+     ["armoede-en-schulden"]),
+    ("Rob Nijhuis", "r.nijhuis@hengelo.nl", "hengelo", "Programmamanager warmtetransitie",
+     "member", ["energietransitie"]),
+    ("Ingrid van Leeuwen", "i.vanleeuwen@amersfoort.nl", "amersfoort",
+     "Projectleider woningbouwversnelling", "member", ["woningmarkt-en-transformatie"]),
+    ("Bart Hendriks", "b.hendriks@ede.nl", "ede", "Regisseur inburgering en werk", "member",
+     ["sluitende-keten-leren-werken"]),
 ]  # fmt: skip
 
 # name, theme slug, visibility, description, members: (e-mail, role, status[, motivation])
@@ -45,6 +65,8 @@ DEMO_COMMUNITIES: list[tuple[str, str, str, str, list[tuple[str, ...]]]] = [
       ("sanne.devries@venlo.nl", "member", "active"),
       ("p.visser@roosendaal.nl", "member", "active"),
       ("f.yilmaz@stadenregio.example", "expert", "active"),
+      ("h.kooijman@dordrecht.nl", "member", "active"),
+      ("l.verbeek@eindhoven.nl", "member", "active"),
       ("a.elamrani@zaanstad.nl", "member", "requested",
        "In Zaanstad spelen dezelfde vragen rond de Gedempte Gracht.")]),
     ("Wonen en zorg / Langer thuis", "wonen-en-zorg-langer-thuis", "closed",
@@ -53,46 +75,67 @@ DEMO_COMMUNITIES: list[tuple[str, str, str, str, list[tuple[str, ...]]]] = [
      [("m.jansen@emmen.nl", "moderator", "active"),
       ("l.mulder@zorggroepmidden.example", "expert", "active"),
       ("joost.bakker@dekern.example", "member", "active"),
+      ("t.vandam@deventer.nl", "member", "active"),
+      ("e.hoekstra@leeuwarden.nl", "member", "active"),
       ("sanne.devries@venlo.nl", "member", "requested",
        "Venlo werkt aan een woonzorgvisie en zoekt voorbeelden.")]),
     ("Betaalbaar wonen", "betaalbaar-wonen", "closed",
      "Woonlasten van huurders, prestatieafspraken en de middenhuur: wat werkt in de praktijk?",
      [("a.elamrani@zaanstad.nl", "moderator", "active"),
       ("joost.bakker@dekern.example", "expert", "active"),
-      ("k.boukhari@minbzk.nl", "member", "active")]),
+      ("k.boukhari@minbzk.nl", "member", "active"),
+      ("f.yilmaz@stadenregio.example", "expert", "active"),
+      ("n.ouali@lelystad.nl", "member", "active"),
+      ("r.nijhuis@hengelo.nl", "member", "active")]),
     ("Verkenning woondeals (vertrouwelijk)", "woningmarkt-en-transformatie", "secret",
      "Een besloten verkenning op uitnodiging van het ministerie, met een klein aantal steden.",
      [("k.boukhari@minbzk.nl", "moderator", "active"),
       ("a.elamrani@zaanstad.nl", "member", "active"),
-      ("m.jansen@emmen.nl", "member", "active")]),
+      ("m.jansen@emmen.nl", "member", "active"),
+      ("i.vanleeuwen@amersfoort.nl", "member", "active"),
+      ("b.hendriks@ede.nl", "member", "active")]),
 ]  # fmt: skip
 
 
 def load_demo_communities() -> int:
-    """Create the demo communities and memberships that do not exist yet."""
+    """Create the demo communities that do not exist yet, and their missing memberships.
+
+    Returns how many communities were added; a member already in a community (in any
+    status) is left as is.
+    """
     users = {user.email: user for user in db.session.scalars(select(User))}
     themes = {theme.slug: theme for theme in db.session.scalars(select(Theme))}
-    existing = set(db.session.scalars(select(Community.name)))
+    communities = {community.name: community for community in db.session.scalars(select(Community))}
+    memberships = {
+        (user_id, community_id)
+        for user_id, community_id in db.session.execute(
+            select(Membership.user_id, Membership.community_id)
+        )
+    }
     added = 0
     for name, theme_slug, visibility, description, members in DEMO_COMMUNITIES:
-        if name in existing:
-            continue
-        community = Community(
-            name=name,
-            slug=slugify(name.split(" (")[0]),
-            description=description,
-            description_html=markdown.render(description),
-            summary=description[:200],
-            theme=themes.get(theme_slug),
-            visibility=visibility,
-            method="incident",
-        )
-        db.session.add(community)
-        db.session.flush()
+        community = communities.get(name)
+        if community is None:
+            community = Community(
+                name=name,
+                slug=slugify(name.split(" (")[0]),
+                description=description,
+                description_html=markdown.render(description),
+                summary=description[:200],
+                theme=themes.get(theme_slug),
+                visibility=visibility,
+                method="incident",
+            )
+            db.session.add(community)
+            db.session.flush()
+            added += 1
         for email, role, status, *motivation in members:
+            user = users.get(email)
+            if user is None or (user.id, community.id) in memberships:
+                continue
             db.session.add(
                 Membership(
-                    user_id=users[email].id,
+                    user_id=user.id,
                     community_id=community.id,
                     role=role,
                     status=status,
@@ -100,7 +143,6 @@ def load_demo_communities() -> int:
                     decided_at=utcnow() if status == "active" else None,
                 )
             )
-        added += 1
     db.session.flush()
     return added
 

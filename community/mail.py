@@ -36,6 +36,7 @@ _COMMITTED = "leerkring_outbox_committed"
 def enqueue(recipient: str, subject: str, template: str, **context: Any) -> OutboxMessage:
     """Render `templates/email/<template>.txt` and add it to the outbox."""
     body = render_template(f"email/{template}.txt", **context)
+    subject = " ".join(subject.split())[:255]  # a header is one line
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
     db.session.flush()

@@ -12,6 +12,7 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
     ["table", "strikethrough"]
 )
 
+
 def _image_as_link(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     """No images from elsewhere in community content: show them as a plain link."""
     token = tokens[idx]

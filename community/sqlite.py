@@ -1,4 +1,9 @@
-"""SQLite specifics: foreign keys on for every connection."""
+"""SQLite specifics: foreign keys on, and transactions that savepoints cannot end early.
+
+pysqlite starts a transaction only before the first write, so a SAVEPOINT issued
+before any write would open (and its RELEASE would commit) the whole transaction.
+The usual SQLAlchemy recipe: let the driver do nothing and emit BEGIN ourselves.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,11 @@ def enable_sqlite_foreign_keys(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN by the driver
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

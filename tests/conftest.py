@@ -100,6 +100,10 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            # End the test's own transaction first: in-memory SQLite shares one
+            # connection, and a request must be able to BEGIN on it.
+            _db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             _db.session.expire_all()

@@ -1,4 +1,4 @@
-"""Attachments on cases and contributions: upload checks, safe downloads, access at every request."""
+"""Attachments on cases and contributions: upload checks, safe downloads, access checks."""
 
 from __future__ import annotations
 
@@ -56,20 +56,26 @@ def test_upload_and_download_with_safe_headers(app, client, db, uploads, kring):
     )
     assert response.status_code == 302
     attachment = db.session.scalar(select(Attachment))
-    assert attachment.media_type == "application/pdf" and attachment.size == len(PDF)
-    assert len(attachment.sha256) == 64 and attachment.stored_name != name
-    assert _files(uploads) and not any(".pdf" in f for f in _files(uploads))
+    assert attachment.media_type == "application/pdf"
+    assert attachment.size == len(PDF)
+    assert len(attachment.sha256) == 64
+    assert attachment.stored_name != name
+    assert _files(uploads)
+    assert not any(".pdf" in f for f in _files(uploads))
     case = db.session.scalar(select(Case))
     page = client.get(f"/c/{community.slug}/cases/{case.id}").get_data(as_text=True)
-    assert "rapport &lt;script&gt; één.pdf" in page and "<script> één" not in page
+    assert "rapport &lt;script&gt; één.pdf" in page
+    assert "<script> één" not in page
     client.post("/logout")
     login(client, member.email)
     download = client.get(f"/files/{attachment.id}")
-    assert download.status_code == 200 and download.get_data() == PDF
+    assert download.status_code == 200
+    assert download.get_data() == PDF
     download.close()
     assert download.headers["X-Content-Type-Options"] == "nosniff"
     disposition = download.headers["Content-Disposition"]
-    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''" in disposition
     assert download.headers["Content-Type"] == "application/pdf"
 
 
@@ -99,7 +105,8 @@ def test_fake_files_are_refused_and_leave_nothing(
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert message in html and 'id="attachment-error"' in html
+    assert message in html
+    assert 'id="attachment-error"' in html
     assert 'value="Casus met bijlage"' in html  # nothing lost
     assert db.session.scalar(select(func.count()).select_from(Case)) == 0
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 0
@@ -189,4 +196,5 @@ def test_draft_attachment_is_only_for_the_author(app, client, db, uploads, kring
 
 def test_anonymous_download_goes_to_login(client, db, uploads, kring):
     response = client.get("/files/1")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")

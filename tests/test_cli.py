@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from community.models import Organisation, OrganisationDomain, Theme, User
+from community.models import (
+    KINDS,
+    PHASES,
+    Case,
+    Contribution,
+    Organisation,
+    OrganisationDomain,
+    Theme,
+    User,
+)
+from community.models.base import utcnow
 from tests.conftest import login
 
 
@@ -31,16 +41,79 @@ def test_demo_loads_once(runner, db):
     from community.models import Community, Membership
 
     result = runner.invoke(args=["demo", "--if-empty"])
-    assert "Loaded 10 demo accounts" in result.output
+    assert "Loaded 18 demo accounts" in result.output
     assert "4 demo communities" in result.output
+    assert "12 demo cases" in result.output
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "not loaded" in again.output
-    assert _count(db, User) == 10
-    assert runner.invoke(args=["demo"]).exit_code == 0  # idempotent without --if-empty too
+    assert _count(db, User) == 18
+    counts = (_count(db, Membership), _count(db, Case), _count(db, Contribution))
+    rerun = runner.invoke(args=["demo"])  # idempotent without --if-empty too
+    assert rerun.exit_code == 0, rerun.output
+    assert "Loaded 0 demo accounts" in rerun.output
+    assert "0 demo communities and 0 demo cases" in rerun.output
+    assert (_count(db, Membership), _count(db, Case), _count(db, Contribution)) == counts
+    assert _count(db, User) == 18
     assert _count(db, Community) == 4
     visibilities = set(db.session.scalars(select(Community.visibility)))
     assert visibilities == {"closed", "secret"}
     assert _count(db, Membership) > 10
+
+
+def test_demo_cases_follow_the_cycle(runner, db):
+    from community.cases import cycle
+    from community.models import Membership
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    cases = list(db.session.scalars(select(Case)))
+    assert len(cases) == 12
+    assert {case.phase for case in cases} == set(PHASES)
+    assert len({case.community_id for case in cases}) == 4
+    roles = {
+        (m.community_id, m.user_id): m.role
+        for m in db.session.scalars(select(Membership).where(Membership.status == "active"))
+    }
+    closed_with_outcome = 0
+    for case in cases:
+        assert case.author.email.split("@")[1] in {d.domain for d in case.organisation.domains}
+        assert case.organisation_id == case.author.organisation_id
+        assert case.theme is not None
+        assert "<p>" in case.context_html
+        assert (case.community_id, case.author_id) in roles
+        assert (case.published_at is None) == (case.phase == "draft")
+        assert (case.closed_at is not None) == (case.phase == "closed")
+        contributions = list(
+            db.session.scalars(
+                select(Contribution)
+                .where(Contribution.case_id == case.id)
+                .order_by(Contribution.created_at, Contribution.id)
+            )
+        )
+        by_id = {c.id: c for c in contributions}
+        phase_order = [PHASES.index(c.phase) for c in contributions]
+        assert phase_order == sorted(phase_order)
+        for c in contributions:
+            role = roles.get((case.community_id, c.author_id))
+            assert role is not None, f"{c.author.email} is no active member"
+            is_author = c.author_id == case.author_id
+            assert c.kind in cycle.allowed_kinds("incident", c.phase, role, is_author)
+            assert PHASES.index(c.phase) <= PHASES.index(case.phase)
+            assert case.published_at < c.created_at <= case.last_activity_at <= utcnow()
+            assert c.parent_id is None or by_id[c.parent_id].parent_id is None
+            assert not c.valuable or (case.phase in {"reflection", "closed"} and not is_author)
+        reflected = any(c.kind == "reflection" for c in contributions)
+        valued = any(c.valuable for c in contributions)
+        assert reflected == (case.phase in {"reflection", "closed"})
+        if case.phase in {"reflection", "closed"}:
+            assert valued
+        closed_with_outcome += case.phase == "closed" and reflected and valued
+    assert closed_with_outcome >= 1
+    kinds = set(db.session.scalars(select(Contribution.kind)))
+    assert kinds == set(KINDS)
+    replies = db.session.scalar(
+        select(func.count()).select_from(Contribution).where(Contribution.parent_id.is_not(None))
+    )
+    assert replies > 0
 
 
 def test_create_admin_from_environment(runner, db, client, monkeypatch):

@@ -55,7 +55,7 @@ def test_phase_rules(method, phase, kind, role, author):
         ("questions", "advice", False, False, False),
         ("advice", "reflection", False, True, True),
         ("reflection", "closed", True, False, True),
-        ("reflection", "closed", False, True, False),
+        ("reflection", "closed", False, True, True),
         ("closed", "reflection", False, True, True),
         ("closed", "reflection", True, False, False),
         ("questions", "closed", True, True, False),

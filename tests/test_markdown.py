@@ -92,7 +92,8 @@ def test_xss_payloads_render_harmless(payload):
 def test_images_from_elsewhere_become_links():
     html = render("![kaart](https://evil.example/tracker.png)")
     assert "<img" not in html
-    assert '<a href="https://evil.example/tracker.png"' in html and ">kaart</a>" in html
+    assert '<a href="https://evil.example/tracker.png"' in html
+    assert ">kaart</a>" in html
 
 
 def test_stored_and_served_contribution_is_sanitised(
@@ -116,8 +117,8 @@ def test_stored_and_served_contribution_is_sanitised(
     )
     stored = db.session.scalar(select(Contribution))
     assert stored.body == payload  # the source is kept as typed
-    assert "<img" not in stored.body_html and "<script" not in stored.body_html
+    assert "<img" not in stored.body_html
+    assert "<script" not in stored.body_html
     page = client.get(f"/c/{community.slug}/cases/{case.id}").get_data(as_text=True)
-    assert "<script>alert(2)" not in page and "onerror=alert" not in page.replace(
-        "&lt;img src=x onerror=alert(1)&gt;", ""
-    )
+    assert "<script>alert(2)" not in page
+    assert "onerror=alert" not in page.replace("&lt;img src=x onerror=alert(1)&gt;", "")

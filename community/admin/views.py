@@ -17,6 +17,7 @@ from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.labels import kind_label
 from community.models import ORGANISATION_KINDS, USER_STATUSES, Organisation, User
+from community.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,10 +32,9 @@ def list_accounts() -> str:
     status = request.args.get("status", "pending")
     if status not in USER_STATUSES:
         status = "pending"
-    page = db.paginate(
+    page = paginate(
         select(User).where(User.status == status).order_by(User.created_at.desc(), User.id.desc()),
-        per_page=25,
-        error_out=False,
+        25,
     )
     return render_template("admin/accounts.html", page=page, status=status, statuses=USER_STATUSES)
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import markdown, policy
 from community.cases import contributions
 from community.cases.forms import ContributionForm, EditContributionForm
-from community.cases.services import toggle_valuable
+from community.cases.services import set_valuable
 from community.cases.views import load_case, render_case
 from community.exceptions import DomainError
 from community.extensions import db
@@ -30,9 +30,11 @@ def _contribution(case: Case, contribution_id: int) -> Contribution:
 @bp.route("/c/<slug>/cases/<int:case_id>/contributions", methods=["POST"])
 def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
     community, case = load_case(slug, case_id)
+    # A kind the rules do not allow now is refused before anything else.
+    policy.require(
+        request.form.get("kind", "") in policy.allowed_contribution_kinds(current_user, case)
+    )
     form = ContributionForm()
-    if not policy.allowed_contribution_kinds(current_user, case):
-        abort(403)
     if form.validate_on_submit():
         if request.form.get("action") == "preview":
             return render_case(community, case, form, preview=markdown.render(form.body.data or ""))
@@ -57,29 +59,39 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
     return render_case(community, case, form)
 
 
-@bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/edit",
-          methods=["GET", "POST"])
+@bp.route(
+    "/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/edit",
+    methods=["GET", "POST"],
+)
 def edit_contribution(slug: str, case_id: int, contribution_id: int) -> str | BaseResponse:
     community, case = load_case(slug, case_id)
     contribution = _contribution(case, contribution_id)
     policy.require(policy.can_edit_contribution(current_user, contribution))
     form = EditContributionForm(obj=contribution)
     if form.validate_on_submit():
-        contributions.edit_contribution(current_user, contribution, form.body.data or "", client_ip())
+        contributions.edit_contribution(
+            current_user, contribution, form.body.data or "", client_ip()
+        )
         db.session.commit()
         flash_success(_("Je bijdrage is bijgewerkt."))
         target = url_for("cases.show_case", slug=slug, case_id=case.id)
         return redirect(f"{target}#bijdrage-{contribution.id}")
-    return render_template("cases/edit_contribution.html", community=community, case=case,
-                           contribution=contribution, form=form)
+    return render_template(
+        "cases/edit_contribution.html",
+        community=community,
+        case=case,
+        contribution=contribution,
+        form=form,
+    )
 
 
-@bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/valuable",
-          methods=["POST"])
+@bp.route(
+    "/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>/valuable", methods=["POST"]
+)
 def mark_valuable(slug: str, case_id: int, contribution_id: int) -> BaseResponse:
     _community, case = load_case(slug, case_id)
     contribution = _contribution(case, contribution_id)
-    toggle_valuable(current_user, contribution, client_ip())
+    set_valuable(current_user, contribution, request.form.get("valuable") == "1", client_ip())
     db.session.commit()
     target = url_for("cases.show_case", slug=slug, case_id=case.id)
     return redirect(f"{target}#bijdrage-{contribution.id}")

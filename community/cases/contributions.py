@@ -16,10 +16,12 @@ from community.models.base import utcnow
 from community.notifications.services import notify
 
 
-def _existing(user: User, key: str) -> Contribution | None:
+def _existing(user: User, case: Case, key: str) -> Contribution | None:
     return db.session.scalar(
         select(Contribution).where(
-            Contribution.author_id == user.id, Contribution.idempotency_key == key
+            Contribution.case_id == case.id,
+            Contribution.author_id == user.id,
+            Contribution.idempotency_key == key,
         )
     )
 
@@ -47,10 +49,21 @@ def add_contribution(
     """Post a contribution; the same idempotency key twice gives the first one back."""
     policy.require(policy.can_contribute(user, case, kind))
     if idempotency_key:
-        existing = _existing(user, idempotency_key)
+        existing = _existing(user, case, idempotency_key)
         if existing is not None:
             return existing
     parent = _parent(case, parent_id)
+    # The phase must still be the one the rules were checked against.
+    still = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.phase == case.phase)
+        .values(last_activity_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(still, "rowcount", 0):
+        raise DomainError(
+            None, _("De fase van deze casus is net gewijzigd. Bekijk de casus opnieuw.")
+        )
     contribution = Contribution(
         case_id=case.id,
         author_id=user.id,
@@ -65,14 +78,19 @@ def add_contribution(
         with db.session.begin_nested():
             db.session.add(contribution)
     except IntegrityError:  # the other click of a double submit won
-        existing = _existing(user, idempotency_key or "")
+        existing = _existing(user, case, idempotency_key or "")
         if existing is None:
             raise
         return existing
     attach(contribution, upload, user)
-    case.last_activity_at = utcnow()
-    audit.record("contribution.created", actor=user, target=contribution,
-                 community_id=case.community_id, ip=ip, kind=kind)
+    audit.record(
+        "contribution.created",
+        actor=user,
+        target=contribution,
+        community_id=case.community_id,
+        ip=ip,
+        kind=kind,
+    )
     if kind == "expert_advice":
         db.session.execute(
             update(ExpertRequest)
@@ -111,5 +129,10 @@ def edit_contribution(user: User, contribution: Contribution, body: str, ip: str
     contribution.body = body.strip()
     contribution.body_html = markdown.render(contribution.body)
     contribution.edited_at = utcnow()
-    audit.record("contribution.edited", actor=user, target=contribution,
-                 community_id=contribution.case.community_id, ip=ip)
+    audit.record(
+        "contribution.edited",
+        actor=user,
+        target=contribution,
+        community_id=contribution.case.community_id,
+        ip=ip,
+    )

@@ -22,7 +22,8 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     ("draft", "questions"): frozenset({"author"}),
     ("questions", "advice"): frozenset({"author", "moderator"}),
     ("advice", "reflection"): frozenset({"author", "moderator"}),
-    ("reflection", "closed"): frozenset({"author"}),
+    # Moderators may close as well, so a case does not stay open when its owner leaves.
+    ("reflection", "closed"): frozenset({"author", "moderator"}),
     ("closed", "reflection"): frozenset({"moderator"}),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from community import audit, policy
 from community.cases.services import case_data
@@ -13,8 +13,8 @@ from community.communities.memberships import moderators_of
 from community.exceptions import DomainError
 from community.extensions import db
 from community.i18n import format_day_plain
-from community.models import Case, ExpertRequest, Membership, User
-from community.models.base import utcnow
+from community.models import Case, Community, ExpertRequest, Membership, User
+from community.models.base import today_in_amsterdam, utcnow
 from community.notifications.services import notify
 
 
@@ -38,13 +38,17 @@ def request_experts(
     user: User, case: Case, expert_ids: list[int], due_on: date, ip: str | None
 ) -> list[ExpertRequest]:
     policy.require(policy.can_request_experts(user, case))
-    if due_on < utcnow().date():
+    if due_on < today_in_amsterdam():
         raise DomainError("due_on", _("Kies een datum vandaag of later."))
     experts = {expert.id: expert for expert in experts_of(case)}
     if not expert_ids or any(expert_id not in experts for expert_id in expert_ids):
         raise DomainError("experts", _("Kies een of meer deskundigen van deze leergemeenschap."))
     asked = set(
-        db.session.scalars(select(ExpertRequest.expert_id).where(ExpertRequest.case_id == case.id))
+        db.session.scalars(
+            select(ExpertRequest.expert_id)
+            .where(ExpertRequest.case_id == case.id)
+            .with_for_update()
+        )
     )
     created = []
     for expert_id in expert_ids:
@@ -55,11 +59,24 @@ def request_experts(
         )
         db.session.add(request)
         created.append(request)
-        notify(experts[expert_id], "expert_requested", community=case.community, actor=user,
-               target=case, due_on=format_day_plain(due_on), **case_data(case))
+        notify(
+            experts[expert_id],
+            "expert_requested",
+            community=case.community,
+            actor=user,
+            target=case,
+            due_on=format_day_plain(due_on),
+            **case_data(case),
+        )
     db.session.flush()
-    audit.record("case.experts_requested", actor=user, target=case,
-                 community_id=case.community_id, ip=ip, experts=expert_ids)
+    audit.record(
+        "case.experts_requested",
+        actor=user,
+        target=case,
+        community_id=case.community_id,
+        ip=ip,
+        experts=expert_ids,
+    )
     return created
 
 
@@ -98,19 +115,55 @@ def open_requests_on(case: Case) -> list[ExpertRequest]:
 
 
 def notify_overdue(today: date | None = None) -> int:
-    """Tell the moderators once about each request past its due date (run by the worker)."""
-    today = today or utcnow().date()
-    overdue = db.session.scalars(
-        select(ExpertRequest).where(
+    """Tell the moderators once about each request past its due date (run by the worker).
+
+    Only requests that still matter: the case is open for advice, the community is not
+    archived and the expert is still an active expert there. Each request is claimed
+    with a conditional update, so two workers never report the same one twice.
+    """
+    today = today or today_in_amsterdam()
+    expert_still_there = (
+        select(Membership.id)
+        .where(
+            Membership.community_id == Case.community_id,
+            Membership.user_id == ExpertRequest.expert_id,
+            Membership.status == "active",
+            Membership.role == "expert",
+        )
+        .exists()
+    )
+    candidates = db.session.scalars(
+        select(ExpertRequest)
+        .join(Case, Case.id == ExpertRequest.case_id)
+        .join(Community, Community.id == Case.community_id)
+        .where(
             ExpertRequest.answered_at.is_(None),
             ExpertRequest.overdue_notified_at.is_(None),
             ExpertRequest.due_on < today,
+            Case.phase.in_(("questions", "advice")),
+            Community.archived_at.is_(None),
+            expert_still_there,
         )
     ).all()
+    overdue = []
+    for request in candidates:
+        claimed = db.session.execute(
+            update(ExpertRequest)
+            .where(ExpertRequest.id == request.id, ExpertRequest.overdue_notified_at.is_(None))
+            .values(overdue_notified_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(claimed, "rowcount", 0):
+            overdue.append(request)
     for request in overdue:
         case = request.case
         for moderator in moderators_of(case.community):
-            notify(moderator, "expert_request_overdue", community=case.community,
-                   target=case, expert_name=request.expert.name, **case_data(case))
-        request.overdue_notified_at = utcnow()
+            notify(
+                moderator,
+                "expert_request_overdue",
+                community=case.community,
+                target=case,
+                expert_name=request.expert.name,
+                **case_data(case),
+            )
     return len(overdue)

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
@@ -18,6 +18,7 @@ from community.labels import kind_of_contribution_label
 from community.models import KINDS
 
 REQUIRED = _l("Vul dit veld in.")
+MAX_ID = 2**31 - 1
 
 
 def _text(label: Any, limit: int, *, required: bool, description: Any = None) -> TextAreaField:
@@ -57,7 +58,9 @@ class CaseForm(FlaskForm):
         _l("Wat is je hulpvraag?"),
         5000,
         required=True,
-        description=_l("Wat wil je van de andere leden weten? Eén duidelijke vraag werkt het best."),
+        description=_l(
+            "Wat wil je van de andere leden weten? Eén duidelijke vraag werkt het best."
+        ),
     )
     tried = _text(_l("Wat heb je al geprobeerd?"), 20000, required=False)
     stakeholders = _text(
@@ -67,11 +70,14 @@ class CaseForm(FlaskForm):
         description=_l("Bijvoorbeeld corporatie, zorgaanbieder, ondernemers, bewoners."),
     )
     attachment = _attachment_field()
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
+    idempotency_key = HiddenField(validators=[Length(max=64)])
 
     def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.theme.choices = [SelectChoice(0, str(_l("Geen thema"))), *themes]
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
 class ContributionForm(FlaskForm):
@@ -86,7 +92,7 @@ class ContributionForm(FlaskForm):
         required=True,
         description=_l("Je kunt Markdown gebruiken, zoals **vet** en lijstjes met een streepje."),
     )
-    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, MAX_ID)])
     attachment = _attachment_field()
     idempotency_key = HiddenField(validators=[Length(max=64)])
 

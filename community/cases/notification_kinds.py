@@ -80,4 +80,5 @@ register(
         title=_title(n),
     ),
     _case,
+    for_admins=False,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -44,7 +45,7 @@ class EditConflict(DomainError):
 
 
 def _apply(case: Case, data: CaseData) -> None:
-    case.title = data.title.strip()
+    case.title = " ".join(data.title.split())  # no line breaks or tabs in a title
     theme = db.session.get(Theme, data.theme_id) if data.theme_id else None
     if data.theme_id and theme is None:
         raise DomainError("theme", _("Kies een thema uit de lijst."))
@@ -89,9 +90,22 @@ def create_case(
     publish: bool,
     upload: FileStorage | None,
     ip: str | None,
+    idempotency_key: str | None = None,
 ) -> Case:
+    """Bring in a case; the same idempotency key twice gives the first case back."""
     policy.require(policy.can_create_case(user, community))
-    case = Case(community=community, author=user, organisation_id=user.organisation_id)
+    if idempotency_key:
+        existing = db.session.scalar(
+            select(Case).where(Case.author_id == user.id, Case.idempotency_key == idempotency_key)
+        )
+        if existing is not None:
+            return existing
+    case = Case(
+        community=community,
+        author=user,
+        organisation_id=user.organisation_id,
+        idempotency_key=idempotency_key or None,
+    )
     _apply(case, data)
     db.session.add(case)
     db.session.flush()
@@ -113,6 +127,7 @@ def update_case(
 ) -> None:
     """Save an edit, keeping the old text as a revision; refuse when someone saved meanwhile."""
     policy.require(policy.can_edit_case(user, case))
+    keep_revision = case.phase != "draft"  # a draft's earlier text is nobody else's business
     previous = CaseRevision(
         case_id=case.id,
         version=case.version,
@@ -125,7 +140,7 @@ def update_case(
     )
     claimed = db.session.execute(
         update(Case)
-        .where(Case.id == case.id, Case.version == expected_version)
+        .where(Case.id == case.id, Case.version == expected_version, Case.phase != "closed")
         .values(version=Case.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -139,7 +154,8 @@ def update_case(
             ),
         )
     db.session.refresh(case)
-    db.session.add(previous)
+    if keep_revision:
+        db.session.add(previous)
     _apply(case, data)
     attach(case, upload, user)
     audit.record("case.edited", actor=user, target=case, community_id=case.community_id, ip=ip)
@@ -176,7 +192,7 @@ def _active_members(community: Community) -> list[User]:
     )
 
 
-def case_data(case: Case) -> dict[str, object]:
+def case_data(case: Case) -> dict[str, Any]:
     """What a notification about the case may carry: id and title."""
     return {"case_id": case.id, "case_title": case.title}
 
@@ -199,26 +215,51 @@ def move_phase(user: User, case: Case, target: str, ip: str | None) -> None:
     if not getattr(moved, "rowcount", 0):
         raise DomainError(None, _("De fase van deze casus is intussen al gewijzigd."))
     db.session.refresh(case)
-    audit.record("case.phase", actor=user, target=case, community_id=case.community_id, ip=ip,
-                 old=current, new=target)
+    audit.record(
+        "case.phase",
+        actor=user,
+        target=case,
+        community_id=case.community_id,
+        ip=ip,
+        old=current,
+        new=target,
+    )
     if current == "draft":
         for member in _active_members(case.community):
             if member.id != user.id:
-                notify(member, "case_published", community=case.community, actor=user,
-                       target=case, **case_data(case))
+                notify(
+                    member,
+                    "case_published",
+                    community=case.community,
+                    actor=user,
+                    target=case,
+                    **case_data(case),
+                )
         return
     for person in _participants(case):
         if person.id != user.id:
-            notify(person, "phase_changed", community=case.community, actor=user, target=case,
-                   phase=target, **case_data(case))
+            notify(
+                person,
+                "phase_changed",
+                community=case.community,
+                actor=user,
+                target=case,
+                phase=target,
+                **case_data(case),
+            )
 
 
-def toggle_valuable(user: User, contribution: Contribution, ip: str | None) -> None:
+def set_valuable(user: User, contribution: Contribution, valuable: bool, ip: str | None) -> None:
     policy.require(policy.can_mark_valuable(user, contribution))
-    contribution.valuable = not contribution.valuable
-    audit.record("contribution.valuable", actor=user, target=contribution,
-                 community_id=contribution.case.community_id, ip=ip,
-                 valuable=contribution.valuable)
+    contribution.valuable = valuable
+    audit.record(
+        "contribution.valuable",
+        actor=user,
+        target=contribution,
+        community_id=contribution.case.community_id,
+        ip=ip,
+        valuable=contribution.valuable,
+    )
 
 
 def bsn_warning(data: CaseData, upload: FileStorage | None) -> bool:

@@ -65,14 +65,23 @@ def new_case(slug: str) -> str | BaseResponse:
     if form.validate_on_submit():
         publish = request.form.get("action") == "publish"
         try:
-            case = services.create_case(current_user, community, _data(form), publish=publish,
-                                        upload=form.attachment.data, ip=client_ip())
+            case = services.create_case(
+                current_user,
+                community,
+                _data(form),
+                publish=publish,
+                upload=form.attachment.data,
+                ip=client_ip(),
+                idempotency_key=form.idempotency_key.data,
+            )
         except DomainError as error:
             apply_domain_error(form, error)
         else:
             db.session.commit()
             _warn_bsn(form)
-            flash_success(_("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen."))
+            flash_success(
+                _("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen.")
+            )
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     return render_template("cases/form.html", form=form, community=community, case=None)
 
@@ -95,8 +104,9 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         form=form,
         preview=preview,
         allowed=policy.allowed_contribution_kinds(current_user, case),
-        next_phases=[p for p in cycle.next_phases(case.phase)
-                     if policy.can_move_case(current_user, case, p)],
+        next_phases=[
+            p for p in cycle.next_phases(case.phase) if policy.can_move_case(current_user, case, p)
+        ],
         expert_form=expert_form,
         open_requests=experts.open_requests_on(case),
     )
@@ -106,16 +116,22 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
 def edit_case(slug: str, case_id: int) -> str | BaseResponse:
     community, case = load_case(slug, case_id)
     policy.require(policy.can_edit_case(current_user, case))
-    form = CaseForm(obj=case, themes=theme_choices())
+    # On POST only what was sent counts: a missing version must not become the current one.
+    form = CaseForm(obj=case if request.method == "GET" else None, themes=theme_choices())
     if request.method == "GET":
         form.theme.data = case.theme_id or 0
         form.version.data = case.version
     conflict = False
     if form.validate_on_submit():
         try:
-            services.update_case(current_user, case, _data(form),
-                                 expected_version=form.version.data or 0,
-                                 upload=form.attachment.data, ip=client_ip())
+            services.update_case(
+                current_user,
+                case,
+                _data(form),
+                expected_version=form.version.data or 0,
+                upload=form.attachment.data,
+                ip=client_ip(),
+            )
         except services.EditConflict as error:
             db.session.rollback()
             conflict = True
@@ -130,22 +146,26 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     if conflict:
         db.session.refresh(case)
-    return render_template("cases/form.html", form=form, community=community, case=case,
-                           conflict=conflict)
+    return render_template(
+        "cases/form.html", form=form, community=community, case=case, conflict=conflict
+    )
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/history")
 def case_history(slug: str, case_id: int) -> str:
     community, case = load_case(slug, case_id)
-    return render_template("cases/history.html", community=community, case=case,
-                           revisions=queries.revisions(case))
+    return render_template(
+        "cases/history.html", community=community, case=case, revisions=queries.revisions(case)
+    )
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/phase", methods=["POST"])
 def move_case(slug: str, case_id: int) -> BaseResponse:
     _community, case = load_case(slug, case_id)
     target = request.form.get("phase", "")
-    policy.require(target in cycle.next_phases(case.phase) and policy.can_move_case(current_user, case, target))
+    policy.require(
+        target in cycle.next_phases(case.phase) and policy.can_move_case(current_user, case, target)
+    )
     try:
         services.move_phase(current_user, case, target, client_ip())
     except DomainError as error:
@@ -166,8 +186,9 @@ def request_experts(slug: str, case_id: int) -> BaseResponse:
         flash(_("Kies een of meer deskundigen en een geldige datum."), "error")
         return redirect(url_for("cases.show_case", slug=slug, case_id=case.id) + "#deskundigen")
     try:
-        experts.request_experts(current_user, case, list(form.experts.data or []),
-                                form.due_on.data, client_ip())  # type: ignore[arg-type]
+        experts.request_experts(
+            current_user, case, list(form.experts.data or []), form.due_on.data, client_ip()
+        )
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -178,5 +199,6 @@ def request_experts(slug: str, case_id: int) -> BaseResponse:
 
 @bp.route("/advice-requests")
 def list_advice_requests() -> str:
-    return render_template("cases/advice_requests.html",
-                           requests=experts.open_requests_for(current_user))
+    return render_template(
+        "cases/advice_requests.html", requests=experts.open_requests_for(current_user)
+    )

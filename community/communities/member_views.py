@@ -18,6 +18,7 @@ from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.models import Invitation
 from community.models.base import utcnow
+from community.pagination import paginate
 
 bp = Blueprint("members", __name__)
 
@@ -26,7 +27,7 @@ bp = Blueprint("members", __name__)
 def list_members(slug: str) -> str:
     community = access.member_community(slug)
     moderating = policy.can_moderate_community(current_user, community)
-    page = db.paginate(queries.active_members(community), per_page=50, error_out=False)
+    page = paginate(queries.active_members(community), 50)
     return render_template(
         "communities/members.html",
         community=community,
@@ -162,7 +163,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> BaseResponse:
 @bp.route("/c/<slug>/history")
 def show_history(slug: str) -> str:
     community = access.moderated_community(slug)
-    page = db.paginate(queries.history(community), per_page=50, error_out=False)
+    page = paginate(queries.history(community), 50)
     ids = {e.actor_id for e in page.items if e.actor_id} | {
         int(e.data["user_id"]) for e in page.items if isinstance(e.data.get("user_id"), int)
     }

@@ -15,6 +15,7 @@ from community.communities.forms import CommunityForm, JoinForm
 from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
+from community.pagination import paginate
 
 bp = Blueprint("communities", __name__)
 
@@ -22,7 +23,7 @@ bp = Blueprint("communities", __name__)
 @bp.route("/communities")
 def list_communities() -> str:
     theme = request.args.get("theme") or None
-    page = db.paginate(queries.directory(current_user, theme), per_page=20, error_out=False)
+    page = paginate(queries.directory(current_user, theme), 20)
     counts = services.member_counts([c.id for c in page.items])
     return render_template(
         "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
@@ -52,9 +53,7 @@ def show_community(slug: str) -> str:
         return render_template("communities/landing.html", community=community, form=JoinForm())
     phase = request.args.get("phase") or None
     theme = request.args.get("theme") or None
-    cases = db.paginate(
-        case_queries.case_list(community, current_user, phase, theme), per_page=20, error_out=False
-    )
+    cases = paginate(case_queries.case_list(community, current_user, phase, theme), 20)
     return render_template(
         "communities/home.html",
         community=community,

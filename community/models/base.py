@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def today_in_amsterdam() -> date:
+    """The calendar date for the people using the platform (due dates are in it)."""
+    return datetime.now(AMSTERDAM).date()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

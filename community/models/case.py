@@ -29,6 +29,7 @@ class Case(db.Model):  # type: ignore[name-defined]
     __tablename__ = "cases"
     __table_args__ = (
         CheckConstraint(_in("phase", PHASES), name="phase"),
+        UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_cases_community_activity", "community_id", "last_activity_at"),
         Index("ix_cases_community_phase", "community_id", "phase"),
     )
@@ -55,6 +56,7 @@ class Case(db.Model):  # type: ignore[name-defined]
     stakeholders_html: Mapped[str] = mapped_column(Text, default="")
     phase: Mapped[str] = mapped_column(String(12), default="draft")
     version: Mapped[int] = mapped_column(default=1)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -91,7 +93,7 @@ class Contribution(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint(_in("kind", KINDS), name="kind"),
         CheckConstraint(_in("phase", PHASES), name="phase"),
-        UniqueConstraint("author_id", "idempotency_key"),
+        UniqueConstraint("case_id", "author_id", "idempotency_key"),
         Index("ix_contributions_case_created", "case_id", "created_at"),
     )
 

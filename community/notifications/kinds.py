@@ -24,20 +24,32 @@ class Kind:
     audience: str
     text: Callable[[Any], str]  # notification -> one sentence, no community content
     link: Callable[[Any], str]  # notification -> path on this site
+    # Admins act as moderators for membership matters, not for content: a moderator
+    # kind about content (a case title) needs a real moderator membership.
+    for_admins: bool = True
 
 
 KINDS: dict[str, Kind] = {}
 
 
 def register(
-    name: str, audience: str, text: Callable[[Any], str], link: Callable[[Any], str]
+    name: str,
+    audience: str,
+    text: Callable[[Any], str],
+    link: Callable[[Any], str],
+    *,
+    for_admins: bool = True,
 ) -> Kind:
     if audience not in AUDIENCES:
         raise ValueError(audience)
-    kind = Kind(name, audience, text, link)
+    kind = Kind(name, audience, text, link, for_admins)
     KINDS[name] = kind
     return kind
 
 
-def names_for(audience: str) -> list[str]:
-    return [kind.name for kind in KINDS.values() if kind.audience == audience]
+def names_for(audience: str, *, for_admins: bool | None = None) -> list[str]:
+    return [
+        kind.name
+        for kind in KINDS.values()
+        if kind.audience == audience and (for_admins is None or kind.for_admins == for_admins)
+    ]

@@ -62,13 +62,13 @@ def _visible(user: User) -> ColumnElement[bool]:
     moderating = [
         cid for cid, m in memberships.items() if m.status == "active" and m.role == "moderator"
     ]
-    moderator_clause: ColumnElement[bool] = (
-        Notification.kind.in_(names_for("moderator"))
-        if user.is_admin
-        else and_(
-            Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
-        )
+    moderator_clause: ColumnElement[bool] = and_(
+        Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
     )
+    if user.is_admin:  # admins act as moderators for membership matters only
+        moderator_clause = or_(
+            moderator_clause, Notification.kind.in_(names_for("moderator", for_admins=True))
+        )
     return and_(
         Notification.recipient_id == user.id,
         Notification.kind.in_(list(KINDS)),

@@ -10,13 +10,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from community.extensions import db
 from community.formtools import flash_success
 from community.notifications import services
+from community.pagination import MAX_ID, paginate
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.route("")
 def list_notifications() -> str:
-    page = db.paginate(services.visible_notifications(current_user), per_page=25, error_out=False)
+    page = paginate(services.visible_notifications(current_user), 25)
     items = [(n, *services.describe(n)) for n in page.items]
     return render_template("notifications/list.html", page=page, items=items)
 
@@ -24,7 +25,7 @@ def list_notifications() -> str:
 @bp.route("/read", methods=["POST"])
 def mark_read() -> BaseResponse:
     raw = request.form.get("id", "")
-    notification_id = int(raw) if raw.isdigit() else None
+    notification_id = int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
     services.mark_read(current_user, notification_id)
     db.session.commit()
     if notification_id is None:

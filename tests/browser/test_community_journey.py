@@ -95,6 +95,6 @@ def test_request_approve_and_enter(page, live_server):
     ).to_be_visible()
     assert_accessible(page, "notifications")
     CommunityPage(page, slug).open()
-    expect(page.get_by_role("heading", name="Recente casussen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Casussen", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Lidmaatschap aanvragen")).to_have_count(0)
     assert_accessible(page, "community home")

@@ -1,8 +1,8 @@
 """cases contributions attachments expert requests
 
-Revision ID: ba907d976162
+Revision ID: 96b1357a7622
 Revises: 257a23bb7b36
-Create Date: 2026-11-28 08:05:26.089277
+Create Date: 2026-11-28 08:20:25.103666
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ba907d976162'
+revision = '96b1357a7622'
 down_revision = '257a23bb7b36'
 branch_labels = None
 depends_on = None
@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('stakeholders_html', sa.Text(), nullable=False),
     sa.Column('phase', sa.String(length=12), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -64,7 +65,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_cases_community_id_communities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_cases_organisation_id_organisations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_cases_theme_id_themes'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_cases'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
+    sa.UniqueConstraint('author_id', 'idempotency_key', name=op.f('uq_cases_author_id_idempotency_key'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_author_id'), ['author_id'], unique=False)
@@ -109,7 +111,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_contributions_case_id_cases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['contributions.id'], name=op.f('fk_contributions_parent_id_contributions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contributions')),
-    sa.UniqueConstraint('author_id', 'idempotency_key', name=op.f('uq_contributions_author_id_idempotency_key'))
+    sa.UniqueConstraint('case_id', 'author_id', 'idempotency_key', name=op.f('uq_contributions_case_id_author_id_idempotency_key'))
     )
     with op.batch_alter_table('contributions', schema=None) as batch_op:
         batch_op.create_index('ix_contributions_case_created', ['case_id', 'created_at'], unique=False)
