@@ -64,6 +64,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from community.accounts.views import bp as accounts_bp
     from community.admin.views import bp as admin_bp
+    from community.approaches import notification_kinds as approach_kinds  # noqa: F401
+    from community.approaches.views import bp as approaches_bp
     from community.cases import notification_kinds as case_kinds  # noqa: F401 - registers kinds
     from community.cases.contribution_views import bp as contributions_bp
     from community.cases.file_views import bp as files_bp
@@ -84,5 +86,6 @@ def register_blueprints(app: Flask) -> None:
         cases_bp,
         contributions_bp,
         files_bp,
+        approaches_bp,
     ):
         app.register_blueprint(blueprint)

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 
 from community import demo, demo_cases, mail, seed
 from community.accounts import passwords, services
-from community.cases import experts
+from community.cases import experts, follow_up
 from community.extensions import db
 from community.models import User
 from community.models.base import utcnow
@@ -95,18 +95,31 @@ def worker_command(once: bool) -> None:
 
 def run_jobs(app: Flask) -> None:
     """The scheduled jobs, with links built for `BASE_URL`; a failing job is logged and skipped."""
-    with app.test_request_context(base_url=app.config["BASE_URL"]):
-        try:
-            overdue = experts.notify_overdue()
-            db.session.commit()
-        except Exception:  # keep delivering mail whatever a job does
-            db.session.rollback()
-            log.exception("the overdue expert requests job failed")
-            return
-    if overdue:
-        click.echo(f"Reported {overdue} overdue expert requests.")
+    jobs = (
+        ("overdue expert requests", experts.notify_overdue),
+        ("follow-up requests", follow_up.request_follow_ups),
+    )
+    for name, job in jobs:
+        with app.test_request_context(base_url=app.config["BASE_URL"]):
+            try:
+                done = job()
+                db.session.commit()
+            except Exception:  # keep delivering mail whatever a job does
+                db.session.rollback()
+                log.exception("the job %s failed", name)
+                continue
+        if done:
+            click.echo(f"Handled {done} {name}.")
+
+
+@click.command("jobs")
+def jobs_command() -> None:
+    """Run the scheduled jobs once (for cron) and deliver what they queued."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_jobs(app)
+    mail.deliver_due(app)
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_command, demo_command, create_admin_command, worker_command):
+    for command in (seed_command, demo_command, create_admin_command, worker_command, jobs_command):
         app.cli.add_command(command)

@@ -125,3 +125,21 @@ def kind_of_contribution_label(kind: str) -> str:
         "comment": _("Reactie"),
     }
     return labels.get(kind, kind)
+
+
+def adoption_status_label(status: str) -> str:
+    labels = {
+        "considering": _("overweegt dit"),
+        "piloting": _("probeert dit uit"),
+        "implemented": _("past dit toe"),
+        "stopped": _("is ermee gestopt"),
+    }
+    return labels.get(status, status)
+
+
+def scope_label(scope: str) -> str:
+    labels = {
+        "community": _("alleen voor de leden van de leergemeenschap"),
+        "library": _("in de bibliotheek, voor alle gebruikers"),
+    }
+    return labels.get(scope, scope)

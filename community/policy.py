@@ -298,6 +298,79 @@ def can_request_experts(user: Actor, case: Any) -> bool:
     )
 
 
+def can_write_follow_up(user: Actor, case: Any) -> bool:
+    """Terugkoppeling: the case author tells what came of a closed case."""
+    return is_case_author(user, case) and can_view_case(user, case) and case.phase == "closed"
+
+
+# Approaches --------------------------------------------------------------------
+#
+# An approach belongs to a community. In scope `community` it follows the
+# community's rules; once a moderator approved it for the library, every active
+# user may read it (never anonymous visitors). Its sources (the case and the
+# contributions it drew on) stay visible to the community's members only.
+
+
+def is_in_library(approach: Any) -> bool:
+    return approach.scope == "library" and approach.library_approved_at is not None
+
+
+def can_view_approach(user: Actor, approach: Any) -> bool:
+    if approach is None or not is_active_user(user):
+        return False
+    return is_in_library(approach) or is_member(user, approach.community)
+
+
+def can_view_approach_sources(user: Actor, approach: Any) -> bool:
+    return is_member(user, approach.community)
+
+
+def can_create_approach(user: Actor, community: Any) -> bool:
+    return is_member(user, community) and community.archived_at is None
+
+
+def can_base_approach_on(user: Actor, case: Any) -> bool:
+    return (
+        can_view_case(user, case)
+        and case.phase in {"reflection", "closed"}
+        and (is_case_author(user, case) or is_moderator(user, case.community))
+    )
+
+
+def can_edit_approach(user: Actor, approach: Any) -> bool:
+    return (
+        is_member(user, approach.community)
+        and approach.community.archived_at is None
+        and (approach.author_id == user.id or is_moderator(user, approach.community))
+    )
+
+
+def can_request_library(user: Actor, approach: Any) -> bool:
+    return (
+        approach.author_id == user.id
+        and is_member(user, approach.community)
+        and approach.community.archived_at is None
+        and approach.scope == "community"
+        and approach.library_requested_at is None
+    )
+
+
+def can_approve_library(user: Actor, approach: Any) -> bool:
+    return (
+        is_moderator(user, approach.community)
+        and approach.library_requested_at is not None
+        and not is_in_library(approach)
+    )
+
+
+def can_withdraw_from_library(user: Actor, approach: Any) -> bool:
+    return is_moderator(user, approach.community) and is_in_library(approach)
+
+
+def can_adopt(user: Actor, approach: Any) -> bool:
+    return can_view_approach(user, approach) and getattr(user, "organisation_id", None) is not None
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless the policy allowed it."""
     if not allowed:

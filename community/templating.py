@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
         phase_label=labels.phase_label,
         phase_explanation=labels.phase_explanation,
         contribution_label=labels.kind_of_contribution_label,
+        adoption_status_label=labels.adoption_status_label,
     )
     app.jinja_env.filters["moment"] = i18n.format_moment
     app.jinja_env.filters["day"] = i18n.format_day

@@ -73,7 +73,7 @@ def test_worker_reports_overdue_requests_and_delivers(app, db, runner, kring, ma
     db.session.commit()
     result = runner.invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
-    assert "Reported 1 overdue expert requests." in result.output
+    assert "Handled 1 overdue expert requests." in result.output
     notes = db.session.scalars(
         select(Notification).where(Notification.recipient_id == moderator.id)
     ).all()

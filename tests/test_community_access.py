@@ -35,6 +35,8 @@ COMMUNITY_ENDPOINTS = {
     "contributions.add_contribution": "member",
     "contributions.edit_contribution": "author",  # only the contribution's own author
     "contributions.mark_valuable": "member",
+    "cases.write_follow_up": "member",  # the case author, once the case is closed
+    "approaches.new_approach": "member",
 }
 
 

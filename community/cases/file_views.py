@@ -7,23 +7,28 @@ from flask_login import current_user
 
 from community import policy, storage
 from community.extensions import db
-from community.models import Attachment, Case, Contribution
+from community.models import Approach, Attachment, Case, Contribution
 
 bp = Blueprint("files", __name__)
 
 
-def owning_case(attachment: Attachment) -> Case | None:
+def may_download(attachment: Attachment) -> bool:
+    """Decided from the file's owner, at every download."""
+    if attachment.owner_type == "approach":
+        approach = db.session.get(Approach, attachment.owner_id)
+        return policy.can_view_approach(current_user, approach)
     if attachment.owner_type == "case":
-        return db.session.get(Case, attachment.owner_id)
-    contribution = db.session.get(Contribution, attachment.owner_id)
-    return contribution.case if contribution is not None else None
+        case = db.session.get(Case, attachment.owner_id)
+    else:
+        contribution = db.session.get(Contribution, attachment.owner_id)
+        case = contribution.case if contribution is not None else None
+    return policy.can_view_case(current_user, case)
 
 
 @bp.route("/files/<int:attachment_id>")
 def download_file(attachment_id: int) -> Response:
     attachment = db.session.get(Attachment, attachment_id)
-    case = owning_case(attachment) if attachment is not None else None
-    if attachment is None or not policy.can_view_case(current_user, case):
+    if attachment is None or not may_download(attachment):
         abort(404)
     response = send_file(
         storage.path_of(attachment.stored_name),

@@ -82,3 +82,12 @@ register(
     _case,
     for_admins=False,
 )
+register(
+    "follow_up_requested",
+    "member",
+    lambda n: _(
+        "Drie maanden geleden rondde je de casus %(title)s af. Wat is ervan terechtgekomen?",
+        title=_title(n),
+    ),
+    lambda n: _case(n) + "#terugkoppeling",
+)

@@ -10,6 +10,7 @@ from sqlalchemy.sql import Select
 
 from community.extensions import db
 from community.models import (
+    Approach,
     Attachment,
     Case,
     CaseRevision,
@@ -125,5 +126,14 @@ def revisions(case: Case) -> list[CaseRevision]:
             select(CaseRevision)
             .where(CaseRevision.case_id == case.id)
             .order_by(CaseRevision.version.desc())
+        )
+    )
+
+
+def approaches_of(case: Case) -> list[Approach]:
+    """Approaches drawn from the case (shown to the case's members only)."""
+    return list(
+        db.session.scalars(
+            select(Approach).where(Approach.case_id == case.id).order_by(Approach.created_at)
         )
     )

@@ -56,7 +56,7 @@ def _apply(case: Case, data: CaseData) -> None:
         setattr(case, f"{name}_html", markdown.render(text))
 
 
-def attach(owner: Case | Contribution, upload: FileStorage | None, user: User) -> Attachment | None:
+def attach(owner: Any, upload: FileStorage | None, user: User) -> Attachment | None:
     """Store an uploaded file for `owner`; a failed transaction removes the file again."""
     if upload is None or not upload.filename:
         return None
@@ -78,8 +78,11 @@ def attach(owner: Case | Contribution, upload: FileStorage | None, user: User) -
     return attachment
 
 
-def _owner_type(owner: Case | Contribution) -> str:
-    return "case" if isinstance(owner, Case) else "contribution"
+OWNER_TYPES = {"cases": "case", "contributions": "contribution", "approaches": "approach"}
+
+
+def _owner_type(owner: Any) -> str:
+    return OWNER_TYPES[owner.__tablename__]
 
 
 def create_case(

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
 from community.accounts.queries import theme_choices
-from community.cases import cycle, experts, queries, services
+from community.approaches.forms import FollowUpForm
+from community.cases import cycle, experts, follow_up, queries, services
 from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
@@ -109,6 +110,8 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         ],
         expert_form=expert_form,
         open_requests=experts.open_requests_on(case),
+        follow_up_form=FollowUpForm(obj=case),
+        approaches=queries.approaches_of(case),
     )
 
 
@@ -202,3 +205,20 @@ def list_advice_requests() -> str:
     return render_template(
         "cases/advice_requests.html", requests=experts.open_requests_for(current_user)
     )
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/follow-up", methods=["POST"])
+def write_follow_up(slug: str, case_id: int) -> BaseResponse:
+    _community, case = load_case(slug, case_id)
+    policy.require(policy.can_write_follow_up(current_user, case))
+    form = FollowUpForm()
+    target = url_for("cases.show_case", slug=slug, case_id=case.id) + "#terugkoppeling"
+    if not form.validate_on_submit():
+        flash(
+            _("Schrijf wat er van de casus is terechtgekomen (hoogstens 10.000 tekens)."), "error"
+        )
+        return redirect(target)
+    follow_up.write_follow_up(current_user, case, form.follow_up.data or "", client_ip())
+    db.session.commit()
+    flash_success(_("Dank je voor je terugkoppeling."))
+    return redirect(target)

@@ -1,5 +1,14 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from community.models.approach import (
+    ADOPTION_STATUSES,
+    APPROACH_TEXT_FIELDS,
+    SCOPES,
+    Adoption,
+    Approach,
+    ApproachSource,
+    ApproachVersion,
+)
 from community.models.audit import AuditEvent
 from community.models.case import (
     KINDS,
@@ -31,6 +40,13 @@ from community.models.outbox import OutboxMessage
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 
 __all__ = [
+    "ADOPTION_STATUSES",
+    "APPROACH_TEXT_FIELDS",
+    "SCOPES",
+    "Adoption",
+    "Approach",
+    "ApproachSource",
+    "ApproachVersion",
     "KINDS",
     "PHASES",
     "Attachment",

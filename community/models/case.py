@@ -22,7 +22,7 @@ from community.models.user import User
 
 PHASES = ("draft", "questions", "advice", "reflection", "closed")
 KINDS = ("question", "answer", "advice", "expert_advice", "reflection", "comment")
-ATTACHMENT_OWNERS = ("case", "contribution")
+ATTACHMENT_OWNERS = ("case", "contribution", "approach")
 
 
 class Case(db.Model):  # type: ignore[name-defined]
@@ -62,6 +62,11 @@ class Case(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Terugkoppeling: three months after closing the author is asked what came of it.
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    follow_up_html: Mapped[str] = mapped_column(Text, default="")
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    follow_up_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     community: Mapped[Community] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(lazy="joined")

@@ -1,8 +1,8 @@
-"""cases contributions attachments expert requests
+"""cases contributions attachments approaches adoptions
 
-Revision ID: 96b1357a7622
+Revision ID: 428762b6d76a
 Revises: 257a23bb7b36
-Create Date: 2026-11-28 08:20:25.103666
+Create Date: 2026-11-28 08:27:22.684700
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '96b1357a7622'
+revision = '428762b6d76a'
 down_revision = '257a23bb7b36'
 branch_labels = None
 depends_on = None
@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("owner_type IN ('case', 'contribution')", name=op.f('ck_attachments_owner_type')),
+    sa.CheckConstraint("owner_type IN ('case', 'contribution', 'approach')", name=op.f('ck_attachments_owner_type')),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_attachments_uploaded_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
     sa.UniqueConstraint('stored_name', name=op.f('uq_attachments_stored_name'))
@@ -60,6 +60,10 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_activity_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('follow_up', sa.Text(), nullable=False),
+    sa.Column('follow_up_html', sa.Text(), nullable=False),
+    sa.Column('follow_up_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('follow_up_requested_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("phase IN ('draft', 'questions', 'advice', 'reflection', 'closed')", name=op.f('ck_cases_phase')),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_cases_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_cases_community_id_communities'), ondelete='CASCADE'),
@@ -73,6 +77,53 @@ def upgrade():
         batch_op.create_index('ix_cases_community_activity', ['community_id', 'last_activity_at'], unique=False)
         batch_op.create_index('ix_cases_community_phase', ['community_id', 'phase'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_theme_id'), ['theme_id'], unique=False)
+
+    op.create_table('approaches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('theme_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('summary_html', sa.Text(), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('problem_html', sa.Text(), nullable=False),
+    sa.Column('steps', sa.Text(), nullable=False),
+    sa.Column('steps_html', sa.Text(), nullable=False),
+    sa.Column('results', sa.Text(), nullable=False),
+    sa.Column('results_html', sa.Text(), nullable=False),
+    sa.Column('success_factors', sa.Text(), nullable=False),
+    sa.Column('success_factors_html', sa.Text(), nullable=False),
+    sa.Column('pitfalls', sa.Text(), nullable=False),
+    sa.Column('pitfalls_html', sa.Text(), nullable=False),
+    sa.Column('contact', sa.String(length=200), nullable=False),
+    sa.Column('scope', sa.String(length=10), nullable=False),
+    sa.Column('library_requested_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('library_approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('library_approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("scope IN ('community', 'library')", name=op.f('ck_approaches_scope')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_approaches_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_approaches_case_id_cases'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['community_id'], ['communities.id'], name=op.f('fk_approaches_community_id_communities'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['library_approved_by_id'], ['users.id'], name=op.f('fk_approaches_library_approved_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_approaches_organisation_id_organisations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_approaches_theme_id_themes'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_approaches_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approaches'))
+    )
+    with op.batch_alter_table('approaches', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approaches_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approaches_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approaches_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index('ix_approaches_scope_updated', ['scope', 'updated_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_approaches_theme_id'), ['theme_id'], unique=False)
 
     op.create_table('case_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -135,6 +186,58 @@ def upgrade():
     with op.batch_alter_table('expert_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_expert_requests_expert_id'), ['expert_id'], unique=False)
 
+    op.create_table('adoptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('approach_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('contact', sa.String(length=200), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('considering', 'piloting', 'implemented', 'stopped')", name=op.f('ck_adoptions_status')),
+    sa.ForeignKeyConstraint(['approach_id'], ['approaches.id'], name=op.f('fk_adoptions_approach_id_approaches'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_adoptions_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_adoptions_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_adoptions')),
+    sa.UniqueConstraint('approach_id', 'organisation_id', name=op.f('uq_adoptions_approach_id_organisation_id'))
+    )
+    with op.batch_alter_table('adoptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_adoptions_organisation_id'), ['organisation_id'], unique=False)
+
+    op.create_table('approach_sources',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('approach_id', sa.Integer(), nullable=False),
+    sa.Column('contribution_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['approach_id'], ['approaches.id'], name=op.f('fk_approach_sources_approach_id_approaches'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contribution_id'], ['contributions.id'], name=op.f('fk_approach_sources_contribution_id_contributions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approach_sources')),
+    sa.UniqueConstraint('approach_id', 'contribution_id', name=op.f('uq_approach_sources_approach_id_contribution_id'))
+    )
+    with op.batch_alter_table('approach_sources', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approach_sources_approach_id'), ['approach_id'], unique=False)
+
+    op.create_table('approach_versions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('approach_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('editor_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('problem', sa.Text(), nullable=False),
+    sa.Column('steps', sa.Text(), nullable=False),
+    sa.Column('results', sa.Text(), nullable=False),
+    sa.Column('success_factors', sa.Text(), nullable=False),
+    sa.Column('pitfalls', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['approach_id'], ['approaches.id'], name=op.f('fk_approach_versions_approach_id_approaches'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['editor_id'], ['users.id'], name=op.f('fk_approach_versions_editor_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approach_versions'))
+    )
+    with op.batch_alter_table('approach_versions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_approach_versions_approach_id'), ['approach_id'], unique=False)
+
     op.create_table('contribution_revisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contribution_id', sa.Integer(), nullable=False),
@@ -161,6 +264,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contribution_revisions_contribution_id'))
 
     op.drop_table('contribution_revisions')
+    with op.batch_alter_table('approach_versions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approach_versions_approach_id'))
+
+    op.drop_table('approach_versions')
+    with op.batch_alter_table('approach_sources', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approach_sources_approach_id'))
+
+    op.drop_table('approach_sources')
+    with op.batch_alter_table('adoptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_adoptions_organisation_id'))
+
+    op.drop_table('adoptions')
     with op.batch_alter_table('expert_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_expert_requests_expert_id'))
 
@@ -174,6 +289,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_case_revisions_case_id'))
 
     op.drop_table('case_revisions')
+    with op.batch_alter_table('approaches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_approaches_theme_id'))
+        batch_op.drop_index('ix_approaches_scope_updated')
+        batch_op.drop_index(batch_op.f('ix_approaches_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_approaches_community_id'))
+        batch_op.drop_index(batch_op.f('ix_approaches_case_id'))
+
+    op.drop_table('approaches')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_theme_id'))
         batch_op.drop_index('ix_cases_community_phase')

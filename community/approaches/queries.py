@@ -1,0 +1,180 @@
+"""Read-only queries for the library, approach pages and the adoption overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.sql import Select
+
+from community.extensions import db
+from community.models import (
+    Adoption,
+    Approach,
+    ApproachSource,
+    ApproachVersion,
+    Attachment,
+    Contribution,
+    Organisation,
+    Theme,
+)
+
+
+def visible(user: Any) -> ColumnElement[bool]:
+    """Library approaches, plus those of the communities the user is an active member of."""
+    member_of = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    in_library = and_(Approach.scope == "library", Approach.library_approved_at.is_not(None))
+    own = Approach.community_id.in_(member_of) if member_of else false()
+    return or_(in_library, own)
+
+
+def adoption_counts(approach_ids: list[int]) -> dict[int, int]:
+    if not approach_ids:
+        return {}
+    rows = db.session.execute(
+        select(Adoption.approach_id, func.count())
+        .where(Adoption.approach_id.in_(approach_ids), Adoption.status != "stopped")
+        .group_by(Adoption.approach_id)
+    ).all()
+    return {approach_id: count for approach_id, count in rows}
+
+
+def library(
+    user: Any,
+    *,
+    theme: str | None,
+    kind: str | None,
+    city: str | None,
+    q: str | None,
+    sort: str,
+) -> Select[Any]:
+    query = select(Approach).where(visible(user))
+    if theme:
+        query = query.join(Theme, Theme.id == Approach.theme_id).where(Theme.slug == theme)
+    if kind or city:
+        query = query.join(Organisation, Organisation.id == Approach.organisation_id)
+        if kind:
+            query = query.where(Organisation.kind == kind)
+        if city:
+            query = query.where(Organisation.slug == city)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Approach.title).like(pattern), func.lower(Approach.summary).like(pattern)
+            )
+        )
+    if sort == "adopted":
+        counts = (
+            select(Adoption.approach_id, func.count().label("n"))
+            .where(Adoption.status != "stopped")
+            .group_by(Adoption.approach_id)
+            .subquery()
+        )
+        query = query.outerjoin(counts, counts.c.approach_id == Approach.id).order_by(
+            func.coalesce(counts.c.n, 0).desc(), Approach.updated_at.desc(), Approach.id.desc()
+        )
+    else:
+        query = query.order_by(Approach.updated_at.desc(), Approach.id.desc())
+    return query
+
+
+@dataclass
+class ApproachPage:
+    adoptions: list[Adoption]
+    sources: list[Contribution] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    versions: int = 0
+
+
+def approach_page(approach: Approach, *, with_sources: bool) -> ApproachPage:
+    adoptions = list(
+        db.session.scalars(
+            select(Adoption)
+            .where(Adoption.approach_id == approach.id)
+            .order_by(Adoption.updated_at.desc())
+        )
+    )
+    page = ApproachPage(adoptions=adoptions)
+    if with_sources:
+        page.sources = list(
+            db.session.scalars(
+                select(Contribution)
+                .join(ApproachSource, ApproachSource.contribution_id == Contribution.id)
+                .where(ApproachSource.approach_id == approach.id)
+                .order_by(Contribution.created_at)
+            )
+        )
+    page.attachments = list(
+        db.session.scalars(
+            select(Attachment).where(
+                Attachment.owner_type == "approach", Attachment.owner_id == approach.id
+            )
+        )
+    )
+    page.versions = int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(ApproachVersion)
+            .where(ApproachVersion.approach_id == approach.id)
+        )
+        or 0
+    )
+    return page
+
+
+@dataclass
+class Overview:
+    """Who adopted what, among the approaches the user may see."""
+
+    approaches: list[Approach]
+    adoptions: dict[int, list[Adoption]]
+    by_organisation: dict[Organisation, list[tuple[Approach, Adoption]]]
+
+
+def overview(user: Any, limit: int = 200) -> Overview:
+    approaches = list(
+        db.session.scalars(
+            select(Approach)
+            .where(visible(user), Approach.id.in_(select(Adoption.approach_id)))
+            .order_by(Approach.title, Approach.id)
+            .limit(limit)
+        )
+    )
+    by_id = {a.id: a for a in approaches}
+    adoptions: dict[int, list[Adoption]] = {a.id: [] for a in approaches}
+    by_organisation: dict[Organisation, list[tuple[Approach, Adoption]]] = {}
+    if by_id:
+        rows = db.session.scalars(
+            select(Adoption)
+            .where(Adoption.approach_id.in_(list(by_id)))
+            .order_by(Adoption.updated_at.desc())
+        )
+        for adoption in rows:
+            adoptions[adoption.approach_id].append(adoption)
+            by_organisation.setdefault(adoption.organisation, []).append(
+                (by_id[adoption.approach_id], adoption)
+            )
+    ordered = dict(sorted(by_organisation.items(), key=lambda item: item[0].name.lower()))
+    return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered)
+
+
+def organisations_with_approaches() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id.in_(select(Approach.organisation_id)))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def versions(approach: Approach) -> list[ApproachVersion]:
+    return list(
+        db.session.scalars(
+            select(ApproachVersion)
+            .where(ApproachVersion.approach_id == approach.id)
+            .order_by(ApproachVersion.version.desc())
+        )
+    )

@@ -1,0 +1,253 @@
+"""The library, approach pages, writing and sharing approaches, and adoptions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.accounts.queries import theme_choices
+from community.approaches import chart, queries, services
+from community.approaches.forms import AdoptionForm, ApproachForm
+from community.communities import access
+from community.communities.queries import themes
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import apply_domain_error, client_ip, flash_success
+from community.models import ORGANISATION_KINDS, Approach, Case, Community
+from community.pagination import paginate
+
+bp = Blueprint("approaches", __name__)
+
+
+def load_approach(approach_id: int) -> Approach:
+    approach = db.session.get(Approach, approach_id)
+    if approach is None or not policy.can_view_approach(current_user, approach):
+        abort(404)
+    return approach
+
+
+def _data(form: ApproachForm) -> services.ApproachData:
+    return services.ApproachData(
+        title=form.title.data or "",
+        summary=form.summary.data or "",
+        problem=form.problem.data or "",
+        steps=form.steps.data or "",
+        results=form.results.data or "",
+        success_factors=form.success_factors.data or "",
+        pitfalls=form.pitfalls.data or "",
+        theme_id=form.theme.data or None,
+        contact=form.contact.data or "",
+    )
+
+
+@bp.route("/approaches")
+def list_approaches() -> str:
+    args = {name: request.args.get(name) or None for name in ("theme", "kind", "city", "q")}
+    sort = "adopted" if request.args.get("sort") == "adopted" else "recent"
+    page = paginate(queries.library(current_user, sort=sort, **args), 20)
+    return render_template(
+        "approaches/list.html",
+        page=page,
+        counts=queries.adoption_counts([a.id for a in page.items]),
+        args=args,
+        sort=sort,
+        themes=themes(),
+        kinds=ORGANISATION_KINDS,
+        cities=queries.organisations_with_approaches(),
+    )
+
+
+def _case_for(community: Community) -> Case | None:
+    raw = request.args.get("case", "")
+    if not raw:
+        return None
+    case = db.session.get(Case, int(raw)) if raw.isdigit() and int(raw) < 2**31 else None
+    if (
+        case is None
+        or case.community_id != community.id
+        or not policy.can_view_case(current_user, case)
+    ):
+        abort(404)
+    policy.require(policy.can_base_approach_on(current_user, case))
+    return case
+
+
+@bp.route("/c/<slug>/approaches/new", methods=["GET", "POST"])
+def new_approach(slug: str) -> str | BaseResponse:
+    community = access.member_community(slug)
+    policy.require(policy.can_create_approach(current_user, community))
+    case = _case_for(community)
+    form = ApproachForm(themes=theme_choices())
+    valuable = services.valuable_contributions(case) if case else []
+    form.sources.choices = [(c.id, c.author.name if c.author else "—") for c in valuable]
+    if request.method == "GET" and case is not None:
+        form.process(data=services.prefill_from_case(case))
+        form.sources.data = [c.id for c in valuable]
+    if form.validate_on_submit():
+        try:
+            approach = services.create_approach(
+                current_user,
+                community,
+                _data(form),
+                case=case,
+                source_ids=list(form.sources.data or []),
+                upload=form.attachment.data,
+                idempotency_key=form.idempotency_key.data,
+                ip=client_ip(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash_success(
+                _("Je aanpak is opgeslagen. Alleen de leden van de leergemeenschap zien hem.")
+            )
+            return redirect(url_for("approaches.show_approach", approach_id=approach.id))
+    return render_template(
+        "approaches/form.html",
+        form=form,
+        community=community,
+        case=case,
+        valuable=valuable,
+        approach=None,
+    )
+
+
+@bp.route("/approaches/<int:approach_id>")
+def show_approach(approach_id: int) -> str:
+    approach = load_approach(approach_id)
+    with_sources = policy.can_view_approach_sources(current_user, approach)
+    form = AdoptionForm()
+    own = next(
+        (
+            a
+            for a in queries.approach_page(approach, with_sources=False).adoptions
+            if a.organisation_id == current_user.organisation_id
+        ),
+        None,
+    )
+    if own is not None:
+        form.process(obj=own)
+    return render_template(
+        "approaches/show.html",
+        approach=approach,
+        page=queries.approach_page(approach, with_sources=with_sources),
+        with_sources=with_sources,
+        form=form,
+    )
+
+
+@bp.route("/approaches/<int:approach_id>/edit", methods=["GET", "POST"])
+def edit_approach(approach_id: int) -> str | BaseResponse:
+    approach = load_approach(approach_id)
+    policy.require(policy.can_edit_approach(current_user, approach))
+    form = ApproachForm(obj=approach if request.method == "GET" else None, themes=theme_choices())
+    form.sources.choices = []
+    if request.method == "GET":
+        form.theme.data = approach.theme_id or 0
+        form.version.data = approach.version
+    if form.validate_on_submit():
+        try:
+            services.update_approach(
+                current_user,
+                approach,
+                _data(form),
+                expected_version=form.version.data or 0,
+                ip=client_ip(),
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+            form.version.data = approach.version
+        else:
+            db.session.commit()
+            flash_success(_("Er is een nieuwe versie van de aanpak opgeslagen."))
+            return redirect(url_for("approaches.show_approach", approach_id=approach.id))
+    return render_template(
+        "approaches/form.html",
+        form=form,
+        community=approach.community,
+        case=None,
+        valuable=[],
+        approach=approach,
+    )
+
+
+@bp.route("/approaches/<int:approach_id>/versions")
+def approach_versions(approach_id: int) -> str:
+    approach = load_approach(approach_id)
+    return render_template(
+        "approaches/versions.html", approach=approach, versions=queries.versions(approach)
+    )
+
+
+def _act(approach_id: int, act: str) -> BaseResponse:
+    approach = load_approach(approach_id)
+    actions = {
+        "share": (services.request_library, _("Je verzoek is naar de moderatoren gestuurd.")),
+        "approve": (services.approve_library, _("De aanpak staat nu in de bibliotheek.")),
+        "withdraw": (services.withdraw_from_library, _("De aanpak is uit de bibliotheek gehaald.")),
+    }
+    service, message = actions[act]
+    service(current_user, approach, client_ip())
+    db.session.commit()
+    flash_success(message)
+    if not policy.can_view_approach(current_user, approach):
+        return redirect(url_for("approaches.list_approaches"))
+    return redirect(url_for("approaches.show_approach", approach_id=approach.id))
+
+
+@bp.route("/approaches/<int:approach_id>/share", methods=["POST"])
+def share_approach(approach_id: int) -> BaseResponse:
+    return _act(approach_id, "share")
+
+
+@bp.route("/approaches/<int:approach_id>/share/approve", methods=["POST"])
+def approve_share(approach_id: int) -> BaseResponse:
+    return _act(approach_id, "approve")
+
+
+@bp.route("/approaches/<int:approach_id>/withdraw", methods=["POST"])
+def withdraw_approach(approach_id: int) -> BaseResponse:
+    return _act(approach_id, "withdraw")
+
+
+@bp.route("/approaches/<int:approach_id>/adopt", methods=["POST"])
+def adopt_approach(approach_id: int) -> str | BaseResponse:
+    approach = load_approach(approach_id)
+    policy.require(policy.can_adopt(current_user, approach))
+    form = AdoptionForm()
+    if form.validate_on_submit():
+        services.record_adoption(
+            current_user,
+            approach,
+            status=form.status.data or "",
+            note=form.note.data or "",
+            contact=form.contact.data or "",
+            ip=client_ip(),
+        )
+        db.session.commit()
+        flash_success(_("Dank je! Je melding is opgeslagen."))
+        return redirect(
+            url_for("approaches.show_approach", approach_id=approach.id) + "#toepassing"
+        )
+    with_sources = policy.can_view_approach_sources(current_user, approach)
+    return render_template(
+        "approaches/show.html",
+        approach=approach,
+        form=form,
+        page=queries.approach_page(approach, with_sources=with_sources),
+        with_sources=with_sources,
+    )
+
+
+@bp.route("/approaches/adoptions")
+def adoption_overview() -> str:
+    overview = queries.overview(current_user)
+    return render_template(
+        "approaches/overview.html",
+        overview=overview,
+        chart=chart.build(overview.approaches, overview.adoptions),
+    )
