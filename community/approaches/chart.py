@@ -21,6 +21,7 @@ GAP = 10
 LABEL_WIDTH = 260
 UNIT = 28
 TOP = 10
+LEGEND_WIDTH = 4 * 150 + 20  # four statuses side by side
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,5 @@ def build(approaches: list[Approach], adoptions: dict[int, list[Adoption]]) -> C
         label = approach.title if len(approach.title) <= 38 else approach.title[:37] + "…"
         bars.append(Bar(TOP + index * (BAR_HEIGHT + GAP), label, total, segments))
     height = TOP + len(bars) * (BAR_HEIGHT + GAP) + 40
-    return Chart(
-        width=LABEL_WIDTH + longest * UNIT + 60, height=height, bars=bars, legend_y=height - 22
-    )
+    width = max(LABEL_WIDTH + longest * UNIT + 60, LEGEND_WIDTH)
+    return Chart(width=width, height=height, bars=bars, legend_y=height - 22)

@@ -1,0 +1,358 @@
+"""Approaches: from a case, versions, library sharing, adoptions, follow-ups, and access."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from community.models import (
+    Adoption,
+    Approach,
+    ApproachSource,
+    ApproachVersion,
+    Attachment,
+    Notification,
+)
+from community.models.base import utcnow
+from tests.conftest import count_queries, login
+
+
+@pytest.fixture
+def kring(
+    make_community, make_membership, make_user, make_organisation, make_case, make_contribution
+):
+    community = make_community(name="Vitale binnensteden")
+    venlo = make_organisation(name="Venlo", slug="venlo-a", domains=["venlo.a"])
+    tilburg = make_organisation(name="Tilburg", slug="tilburg-a", domains=["tilburg.a"])
+    author = make_user(name="Sanne", organisation=venlo)
+    member = make_user(name="Lid")
+    moderator = make_user(name="Mo")
+    outsider = make_user(name="Buitenstaander", organisation=tilburg)
+    make_membership(author, community)
+    make_membership(member, community)
+    make_membership(moderator, community, role="moderator")
+    case = make_case(
+        community,
+        author,
+        phase="closed",
+        title="Lege panden",
+        context="Een derde staat leeg.",
+        question="Hoe eigenaren bereiken?",
+    )
+    valuable = make_contribution(
+        case,
+        member,
+        kind="advice",
+        phase="advice",
+        valuable=True,
+        body="Organiseer een eigenarenavond",
+    )
+    make_contribution(case, member, kind="comment", phase="advice", body="Gewone reactie")
+    make_contribution(case, author, kind="reflection", phase="reflection", body="Ik doe de avond.")
+    return {
+        "community": community,
+        "author": author,
+        "member": member,
+        "moderator": moderator,
+        "outsider": outsider,
+        "case": case,
+        "valuable": valuable,
+        "tilburg": tilburg,
+    }
+
+
+def _form(**overrides: object) -> dict[str, object]:
+    data = {
+        "title": "Eigenarenavond",
+        "summary": "Samen met eigenaren",
+        "problem": "Leegstand",
+        "steps": "1. Uitnodigen",
+        "results": "",
+        "success_factors": "",
+        "pitfalls": "",
+        "theme": 0,
+        "contact": "Sanne, beleidsadviseur",
+    }
+    data.update(overrides)
+    return data
+
+
+def _approach(db) -> Approach:
+    return db.session.scalar(select(Approach))
+
+
+def test_approach_from_a_case_is_prefilled_and_keeps_its_sources(client, db, kring):
+    w = kring
+    login(client, w["author"].email)
+    url = f"/c/{w['community'].slug}/approaches/new?case={w['case'].id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="Lege panden"' in page
+    assert "Een derde staat leeg." in page and "Hoe eigenaren bereiken?" in page
+    assert "Ik doe de avond." in page  # steps from the reflection
+    assert "Organiseer een eigenarenavond" in page and "Gewone reactie" not in page
+    response = client.post(url, data={**_form(), "sources": [w["valuable"].id]})
+    approach = _approach(db)
+    assert response.headers["Location"] == f"/approaches/{approach.id}"
+    assert approach.case_id == w["case"].id and approach.scope == "community"
+    assert approach.organisation_id == w["author"].organisation_id
+    sources = db.session.scalars(select(ApproachSource.contribution_id)).all()
+    assert sources == [w["valuable"].id]
+    show = client.get(f"/approaches/{approach.id}").get_data(as_text=True)
+    assert "Herkomst" in show and f"#bijdrage-{w['valuable'].id}" in show
+
+
+def test_only_valuable_contributions_can_be_sources(client, db, kring, make_contribution):
+    w = kring
+    other = make_contribution(w["case"], w["member"], kind="comment", phase="advice")
+    login(client, w["author"].email)
+    url = f"/c/{w['community'].slug}/approaches/new?case={w['case'].id}"
+    response = client.post(url, data={**_form(), "sources": [other.id]})
+    assert response.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Approach)) == 0
+
+
+def test_members_only_until_shared_then_library_then_withdrawn(app, client, db, kring):
+    w = kring
+    login(client, w["author"].email)
+    client.post(f"/c/{w['community'].slug}/approaches/new", data=_form())
+    approach = _approach(db)
+    outsider = app.test_client()
+    login(outsider, w["outsider"].email)
+    assert outsider.get(f"/approaches/{approach.id}").status_code == 404
+    assert "Eigenarenavond" not in outsider.get("/approaches").get_data(as_text=True)
+    client.post(f"/approaches/{approach.id}/share")
+    assert (
+        db.session.scalar(
+            select(Notification.kind).where(Notification.recipient_id == w["moderator"].id)
+        )
+        == "approach_share_requested"
+    )
+    assert outsider.get(f"/approaches/{approach.id}").status_code == 404  # requested, not approved
+    assert client.post(f"/approaches/{approach.id}/share/approve").status_code == 403  # author
+    moderator = app.test_client()
+    login(moderator, w["moderator"].email)
+    moderator.post(f"/approaches/{approach.id}/share/approve")
+    db.session.refresh(approach)
+    assert approach.scope == "library" and approach.library_approved_at is not None
+    page = outsider.get(f"/approaches/{approach.id}").get_data(as_text=True)
+    assert "Eigenarenavond" in page
+    assert "Herkomst" not in page and "/cases/" not in page  # no way into the closed case
+    assert "Eigenarenavond" in outsider.get("/approaches").get_data(as_text=True)
+    outsider.post(
+        f"/approaches/{approach.id}/adopt", data={"status": "piloting", "note": "Start in mei"}
+    )
+    assert "Eigenarenavond" in outsider.get("/approaches/adoptions").get_data(as_text=True)
+    moderator.post(f"/approaches/{approach.id}/withdraw")
+    assert outsider.get(f"/approaches/{approach.id}").status_code == 404
+    assert "Eigenarenavond" not in outsider.get("/approaches").get_data(as_text=True)
+    assert "Eigenarenavond" not in outsider.get("/approaches/adoptions").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", [None, "requested", "removed", "left"])
+def test_outsiders_reach_nothing_of_a_community_approach(
+    app, client, db, kring, make_membership, status
+):
+    w = kring
+    login(client, w["author"].email)
+    client.post(
+        f"/c/{w['community'].slug}/approaches/new",
+        data={
+            **_form(title="Geheime aanpak"),
+            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    approach = _approach(db)
+    attachment = db.session.scalar(select(Attachment))
+    db.session.add(
+        Adoption(approach_id=approach.id, organisation_id=w["tilburg"].id, status="piloting")
+    )
+    db.session.commit()
+    if status:
+        make_membership(w["outsider"], w["community"], status=status)
+    other = app.test_client()
+    login(other, w["outsider"].email)
+    missing = other.get("/approaches/999999").get_data()
+    for path in (
+        f"/approaches/{approach.id}",
+        f"/approaches/{approach.id}/versions",
+        f"/files/{attachment.id}",
+    ):
+        response = other.get(path)
+        assert response.status_code == 404, path
+        assert response.get_data() == missing, path
+    for path in (f"/approaches/{approach.id}/adopt", f"/approaches/{approach.id}/share"):
+        assert other.post(path, data={"status": "piloting"}).status_code == 404
+    for path in ("/approaches", "/approaches/adoptions", "/notifications", "/"):
+        assert "Geheime aanpak" not in other.get(path).get_data(as_text=True), path
+
+
+def test_edit_makes_a_new_version(client, db, kring):
+    w = kring
+    login(client, w["author"].email)
+    client.post(f"/c/{w['community'].slug}/approaches/new", data=_form())
+    approach = _approach(db)
+    client.post(
+        f"/approaches/{approach.id}/edit", data={**_form(title="Eigenarenavond 2.0"), "version": 1}
+    )
+    db.session.refresh(approach)
+    assert (approach.title, approach.version) == ("Eigenarenavond 2.0", 2)
+    assert db.session.scalar(select(ApproachVersion.title)) == "Eigenarenavond"
+    page = client.get(f"/approaches/{approach.id}").get_data(as_text=True)
+    assert "Laatst gewijzigd op" in page and "Sanne" in page and "1 eerdere versie" in page
+    stale = client.post(
+        f"/approaches/{approach.id}/edit", data={**_form(title="Oud"), "version": 1}
+    )
+    assert "Iemand anders heeft deze aanpak opgeslagen" in stale.get_data(as_text=True)
+
+
+def test_one_adoption_per_organisation_updated_over_time(app, client, db, kring, make_user):
+    w = kring
+    login(client, w["author"].email)
+    client.post(f"/c/{w['community'].slug}/approaches/new", data=_form())
+    approach = _approach(db)
+    approach.scope, approach.library_requested_at, approach.library_approved_at = (
+        "library",
+        utcnow(),
+        utcnow(),
+    )
+    db.session.commit()
+    colleague = make_user(organisation=w["tilburg"])
+    for person, status in ((w["outsider"], "considering"), (colleague, "implemented")):
+        c = app.test_client()
+        login(c, person.email)
+        assert (
+            c.post(
+                f"/approaches/{approach.id}/adopt", data={"status": status, "note": "x"}
+            ).status_code
+            == 302
+        )
+    adoptions = db.session.scalars(select(Adoption)).all()
+    assert [(a.organisation_id, a.status) for a in adoptions] == [(w["tilburg"].id, "implemented")]
+    kinds = db.session.scalars(
+        select(Notification.kind).where(Notification.recipient_id == w["author"].id)
+    ).all()
+    assert "approach_adopted" in kinds
+    bad = app.test_client()
+    login(bad, colleague.email)
+    response = bad.post(f"/approaches/{approach.id}/adopt", data={"status": "married"})
+    assert response.status_code == 200 and 'id="status-error"' in response.get_data(as_text=True)
+
+
+def test_concurrent_adoptions_give_one_row(app, db, kring, make_user):
+    """Two people of one organisation report at once: one row, the later report wins."""
+    import contextvars
+
+    from community.approaches import services
+    from community.models import User
+
+    w = kring
+    approach = Approach(
+        community_id=w["community"].id,
+        author_id=w["author"].id,
+        title="A",
+        scope="library",
+        library_requested_at=utcnow(),
+        library_approved_at=utcnow(),
+    )
+    db.session.add(approach)
+    colleague = make_user(organisation=w["tilburg"])
+    ids = (approach.id, w["outsider"].id, colleague.id)
+    db.session.commit()
+
+    def report(user_id: int, status: str) -> None:
+        with app.test_request_context():
+            user = db.session.get(User, user_id)
+            services.record_adoption(
+                user, db.session.get(Approach, ids[0]), status=status, note="", contact="", ip=None
+            )
+            db.session.commit()
+            db.session.remove()
+
+    contextvars.Context().run(report, ids[1], "considering")
+    contextvars.Context().run(report, ids[2], "piloting")
+    rows = db.session.scalars(select(Adoption)).all()
+    assert [(r.status) for r in rows] == ["piloting"]
+
+
+def test_follow_up_after_three_months_once(app, client, db, outbox, kring):
+    from community.cases.follow_up import request_follow_ups
+
+    w = kring
+    case = w["case"]
+    case.closed_at = utcnow() - timedelta(days=100)
+    db.session.commit()
+    with app.test_request_context():
+        assert request_follow_ups() == 1
+        db.session.commit()
+        assert request_follow_ups() == 0  # a second worker finds nothing left
+        db.session.commit()
+    notes = db.session.scalars(
+        select(Notification.kind).where(Notification.recipient_id == w["author"].id)
+    ).all()
+    assert notes == ["follow_up_requested"]
+    login(client, w["author"].email)
+    client.post(
+        f"/c/{w['community'].slug}/cases/{case.id}/follow-up",
+        data={"follow_up": "De avond was een succes."},
+    )
+    page = client.get(f"/c/{w['community'].slug}/cases/{case.id}").get_data(as_text=True)
+    assert "Terugkoppeling" in page and "De avond was een succes." in page
+    client.post(f"/c/{w['community'].slug}/approaches/new?case={case.id}", data=_form())
+    approach = _approach(db)
+    assert "De avond was een succes." in client.get(f"/approaches/{approach.id}").get_data(
+        as_text=True
+    )
+
+
+def test_follow_up_only_by_the_author(client, kring):
+    w = kring
+    login(client, w["member"].email)
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}/follow-up"
+    assert client.post(url, data={"follow_up": "x"}).status_code == 403
+
+
+def test_library_and_overview_queries_do_not_grow(app, client, db, kring, make_organisation):
+    w = kring
+    login(client, w["outsider"].email)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            approach = Approach(
+                community_id=w["community"].id,
+                author_id=w["author"].id,
+                organisation_id=w["author"].organisation_id,
+                title=f"Aanpak {i}",
+                summary="s",
+                scope="library",
+                library_requested_at=utcnow(),
+                library_approved_at=utcnow(),
+            )
+            db.session.add(approach)
+            db.session.flush()
+            org = make_organisation()
+            db.session.add(
+                Adoption(approach_id=approach.id, organisation_id=org.id, status="piloting")
+            )
+        db.session.commit()
+
+    def measure() -> tuple[int, int]:
+        with count_queries(app) as library:
+            assert client.get("/approaches?sort=adopted").status_code == 200
+        with count_queries(app) as overview:
+            assert client.get("/approaches/adoptions").status_code == 200
+        return len(library), len(overview)
+
+    add(2)
+    small = measure()
+    add(25)
+    assert measure() == small
+
+
+def test_anonymous_visitors_see_no_library(client, db, kring):
+    assert client.get("/approaches").status_code == 302
+    assert client.get("/approaches/1").status_code == 302
+    assert client.get("/approaches/adoptions").status_code == 302
