@@ -9,7 +9,7 @@ import time
 import click
 from flask import Flask, current_app
 
-from community import demo, demo_cases, mail, seed
+from community import demo, demo_approaches, demo_cases, mail, seed
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
 from community.extensions import db
@@ -31,7 +31,7 @@ def seed_command() -> None:
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when there are no accounts yet.")
 def demo_command(if_empty: bool) -> None:
-    """Load the demo accounts, communities and cases (password in the README)."""
+    """Load the demo accounts, communities, cases and approaches (password in the README)."""
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has accounts; demo data not loaded.")
         return
@@ -40,10 +40,11 @@ def demo_command(if_empty: bool) -> None:
     added = demo.load_demo()
     communities = demo.load_demo_communities()
     cases = demo_cases.load_demo_cases()
+    approaches = demo_approaches.load_demo_approaches()
     db.session.commit()
     click.echo(
         f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}), "
-        f"{communities} demo communities and {cases} demo cases."
+        f"{communities} demo communities, {cases} demo cases and {approaches} demo approaches."
     )
 
 

@@ -84,8 +84,10 @@ def new_approach(slug: str) -> str | BaseResponse:
     valuable = services.valuable_contributions(case) if case else []
     form.sources.choices = [(c.id, c.author.name if c.author else "—") for c in valuable]
     if request.method == "GET" and case is not None:
+        key = form.idempotency_key.data
         form.process(data=services.prefill_from_case(case))
         form.sources.data = [c.id for c in valuable]
+        form.idempotency_key.data = key
     if form.validate_on_submit():
         try:
             approach = services.create_approach(
@@ -119,22 +121,21 @@ def new_approach(slug: str) -> str | BaseResponse:
 @bp.route("/approaches/<int:approach_id>")
 def show_approach(approach_id: int) -> str:
     approach = load_approach(approach_id)
+    return _render(approach, AdoptionForm(), prefill=True)
+
+
+def _render(approach: Approach, form: AdoptionForm, *, prefill: bool = False) -> str:
     with_sources = policy.can_view_approach_sources(current_user, approach)
-    form = AdoptionForm()
+    page = queries.approach_page(approach, with_sources=with_sources)
     own = next(
-        (
-            a
-            for a in queries.approach_page(approach, with_sources=False).adoptions
-            if a.organisation_id == current_user.organisation_id
-        ),
-        None,
+        (a for a in page.adoptions if a.organisation_id == current_user.organisation_id), None
     )
-    if own is not None:
+    if prefill and own is not None:
         form.process(obj=own)
     return render_template(
         "approaches/show.html",
         approach=approach,
-        page=queries.approach_page(approach, with_sources=with_sources),
+        page=page,
         with_sources=with_sources,
         form=form,
     )
@@ -233,14 +234,7 @@ def adopt_approach(approach_id: int) -> str | BaseResponse:
         return redirect(
             url_for("approaches.show_approach", approach_id=approach.id) + "#toepassing"
         )
-    with_sources = policy.can_view_approach_sources(current_user, approach)
-    return render_template(
-        "approaches/show.html",
-        approach=approach,
-        form=form,
-        page=queries.approach_page(approach, with_sources=with_sources),
-        with_sources=with_sources,
-    )
+    return _render(approach, form)
 
 
 @bp.route("/approaches/adoptions")
