@@ -73,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     from community.communities import notification_kinds  # noqa: F401 - registers kinds
     from community.communities.member_views import bp as members_bp
     from community.communities.views import bp as communities_bp
+    from community.meetings import notification_kinds as meeting_kinds  # noqa: F401
+    from community.meetings.views import bp as meetings_bp
     from community.notifications.views import bp as notifications_bp
     from community.pages.views import bp as pages_bp
 
@@ -87,5 +89,6 @@ def register_blueprints(app: Flask) -> None:
         contributions_bp,
         files_bp,
         approaches_bp,
+        meetings_bp,
     ):
         app.register_blueprint(blueprint)

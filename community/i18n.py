@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    to_user_timezone,
+)
 from flask_login import current_user
 
 
@@ -54,3 +60,17 @@ def format_size(size: int) -> str:
     if size < 1000 * 1000:
         return f"{format_decimal(max(size / 1000, 0.1), '#,##0.#')} kB"
     return f"{format_decimal(size / 1000 / 1000, '#,##0.#')} MB"
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """'12 maart 2026, 9.30–12.00 uur' (one day) or both moments in full."""
+    same_day = to_user_timezone(start).date() == to_user_timezone(end).date()
+    if current_language() == "nl":
+        if same_day:
+            return (
+                format_datetime(start, "d MMMM y, H.mm") + "–" + format_datetime(end, "H.mm 'uur'")
+            )
+        return format_moment(start) + " – " + format_moment(end)
+    if same_day:
+        return format_datetime(start, "d MMMM y, H:mm") + "–" + format_datetime(end, "H:mm")
+    return format_moment(start) + " – " + format_moment(end)

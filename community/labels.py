@@ -143,3 +143,17 @@ def scope_label(scope: str) -> str:
         "library": _("in de bibliotheek, voor alle gebruikers"),
     }
     return labels.get(scope, scope)
+
+
+def meeting_kind_label(kind: str) -> str:
+    labels = {
+        "meeting": _("Bijeenkomst"),
+        "expert_session": _("Expertsessie"),
+        "site_visit": _("Werkbezoek"),
+    }
+    return labels.get(kind, kind)
+
+
+def response_label(response: str) -> str:
+    labels = {"yes": _("Ja, ik kom"), "no": _("Nee"), "maybe": _("Misschien")}
+    return labels.get(response, response)

@@ -371,6 +371,30 @@ def can_adopt(user: Actor, approach: Any) -> bool:
     return can_view_approach(user, approach) and getattr(user, "organisation_id", None) is not None
 
 
+# Meetings ----------------------------------------------------------------------
+
+
+def can_view_meeting(user: Actor, meeting: Any) -> bool:
+    return meeting is not None and is_member(user, meeting.community)
+
+
+def can_plan_meeting(user: Actor, community: Any) -> bool:
+    """Moderators plan meetings (members of the community; admins do not act here)."""
+    return is_moderator(user, community) and community.archived_at is None
+
+
+def can_edit_meeting(user: Actor, meeting: Any) -> bool:
+    return can_plan_meeting(user, meeting.community)
+
+
+def can_respond_to_meeting(user: Actor, meeting: Any) -> bool:
+    return (
+        can_view_meeting(user, meeting)
+        and meeting.community.archived_at is None
+        and meeting.ends_at > utcnow()
+    )
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless the policy allowed it."""
     if not allowed:

@@ -27,6 +27,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.accessibility",
         "pages.set_language",
         "members.show_invitation",
+        "meetings.calendar_feed",
     }
 )
 

@@ -25,10 +25,13 @@ def init_app(app: Flask) -> None:
         phase_explanation=labels.phase_explanation,
         contribution_label=labels.kind_of_contribution_label,
         adoption_status_label=labels.adoption_status_label,
+        meeting_kind_label=labels.meeting_kind_label,
+        response_label=labels.response_label,
     )
     app.jinja_env.filters["moment"] = i18n.format_moment
     app.jinja_env.filters["day"] = i18n.format_day
     app.jinja_env.filters["filesize"] = i18n.format_size
+    app.jinja_env.globals["timespan"] = i18n.format_span
 
     @app.context_processor
     def _unread() -> dict[str, Any]:

@@ -382,3 +382,23 @@ def make_contribution(app: Flask) -> Callable[..., Any]:
         return contribution
 
     return factory
+
+
+@pytest.fixture
+def make_meeting(app: Flask) -> Callable[..., Any]:
+    from community.models import Meeting
+
+    def factory(community: Any, **overrides: Any) -> Meeting:
+        starts = overrides.pop("starts_at", utcnow() + timedelta(days=7))
+        meeting = Meeting(
+            community_id=community.id,
+            title=overrides.pop("title", f"Bijeenkomst {next(_sequence)}"),
+            starts_at=starts,
+            ends_at=overrides.pop("ends_at", starts + timedelta(hours=3)),
+            **overrides,
+        )
+        _db.session.add(meeting)
+        _db.session.commit()
+        return meeting
+
+    return factory

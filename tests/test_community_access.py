@@ -37,6 +37,12 @@ COMMUNITY_ENDPOINTS = {
     "contributions.mark_valuable": "member",
     "cases.write_follow_up": "member",  # the case author, once the case is closed
     "approaches.new_approach": "member",
+    "meetings.new_meeting": "moderator",
+    "meetings.show_meeting": "member",
+    "meetings.edit_meeting": "moderator",
+    "meetings.rsvp": "member",
+    "meetings.write_report": "moderator",
+    "meetings.meeting_ics": "member",
 }
 
 
@@ -62,7 +68,7 @@ def test_every_community_route_is_classified(app):
 
 
 @pytest.fixture
-def world(make_community, make_membership, make_user, make_case, make_contribution):
+def world(make_community, make_membership, make_user, make_case, make_contribution, make_meeting):
     secret = make_community(visibility="secret")
     closed = make_community(visibility="closed")
     moderator = make_user()
@@ -74,12 +80,14 @@ def world(make_community, make_membership, make_user, make_case, make_contributi
     request = make_membership(target, secret, status="requested")
     case = make_case(secret, member, phase="questions")
     contribution = make_contribution(case, moderator, kind="question")
+    meeting = make_meeting(secret, title="Bijeenkomst")
     ids = {
         "membership_id": request.id,
         "user_id": target.id,
         "invitation_id": 1,
         "case_id": case.id,
         "contribution_id": contribution.id,
+        "meeting_id": meeting.id,
     }
     return {
         "secret": secret,

@@ -17,6 +17,7 @@ from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.labels import phase_label
+from community.meetings import queries as meeting_queries
 from community.models import Case, Community
 
 bp = Blueprint("cases", __name__)
@@ -112,6 +113,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         open_requests=experts.open_requests_on(case),
         follow_up_form=FollowUpForm(obj=case),
         approaches=queries.approaches_of(case),
+        meetings=meeting_queries.meetings_of_case(case),
     )
 
 

@@ -15,6 +15,7 @@ from community.communities.forms import CommunityForm, JoinForm
 from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
+from community.meetings import queries as meeting_queries
 from community.pagination import paginate
 
 bp = Blueprint("communities", __name__)
@@ -60,6 +61,7 @@ def show_community(slug: str) -> str:
         organisations=queries.member_organisations(community),
         member_count=services.member_counts([community.id]).get(community.id, 0),
         cases=cases,
+        meetings=meeting_queries.upcoming(community),
         counts=case_queries.contribution_counts([case.id for case in cases.items]),
         phase=phase,
         theme=theme,

@@ -29,6 +29,7 @@ from community.models.community import (
     Invitation,
     Membership,
 )
+from community.models.meeting import MEETING_KINDS, RESPONSES, Meeting, MeetingCase, Rsvp
 from community.models.notification import Notification
 from community.models.organisation import (
     ORGANISATION_KINDS,
@@ -40,6 +41,11 @@ from community.models.outbox import OutboxMessage
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 
 __all__ = [
+    "MEETING_KINDS",
+    "RESPONSES",
+    "Meeting",
+    "MeetingCase",
+    "Rsvp",
     "ADOPTION_STATUSES",
     "APPROACH_TEXT_FIELDS",
     "SCOPES",

@@ -68,6 +68,8 @@ class User(db.Model):  # type: ignore[name-defined]
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     # Notification e-mails: sent at once (True) or not at all (False) for now.
     email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The personal calendar feed: a long random token, renewable (the old one stops at once).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

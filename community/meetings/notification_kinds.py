@@ -1,0 +1,36 @@
+"""Notification kinds for meetings: the title and a link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from community.notifications.kinds import register
+
+
+def _link(n: Any) -> str:
+    return url_for(
+        "meetings.show_meeting", slug=n.community.slug, meeting_id=n.data.get("meeting_id")
+    )
+
+
+register(
+    "meeting_changed",
+    "member",
+    lambda n: _(
+        "De tijd of plaats van de bijeenkomst %(title)s is gewijzigd",
+        title=n.data.get("meeting_title", ""),
+    ),
+    _link,
+)
+register(
+    "meeting_place_free",
+    "member",
+    lambda n: _(
+        "Er is een plaats vrijgekomen: je staat nu op de deelnemerslijst van %(title)s",
+        title=n.data.get("meeting_title", ""),
+    ),
+    _link,
+)

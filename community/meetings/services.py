@@ -1,0 +1,203 @@
+"""Meetings: planning, changes that members hear about, responses with a waiting list, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from community import audit, markdown, policy
+from community.exceptions import DomainError
+from community.extensions import db
+from community.models import Case, Community, Meeting, MeetingCase, Organisation, Rsvp, User
+from community.models.base import utcnow
+from community.notifications.services import notify
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """What the meeting form may set; nothing else reaches the model."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    host_organisation_id: int | None
+    online_url: str
+    agenda: str
+    capacity: int | None
+    case_ids: list[int]
+
+
+def meeting_data(meeting: Meeting) -> dict[str, Any]:
+    return {"meeting_id": meeting.id, "meeting_title": meeting.title}
+
+
+def _apply(meeting: Meeting, data: MeetingData) -> None:
+    if data.ends_at <= data.starts_at:
+        raise DomainError("ends_at", _("Het einde moet na het begin liggen."))
+    if (
+        data.host_organisation_id
+        and db.session.get(Organisation, data.host_organisation_id) is None
+    ):
+        raise DomainError("host", _("Kies een gastgemeente uit de lijst."))
+    meeting.title = " ".join(data.title.split())
+    meeting.kind = data.kind
+    meeting.starts_at, meeting.ends_at = data.starts_at, data.ends_at
+    meeting.location = data.location.strip()
+    meeting.host_organisation_id = data.host_organisation_id or None
+    meeting.online_url = data.online_url.strip()
+    meeting.agenda = data.agenda.strip()
+    meeting.agenda_html = markdown.render(meeting.agenda)
+    meeting.capacity = data.capacity
+    meeting.updated_at = utcnow()
+
+
+def _set_cases(meeting: Meeting, case_ids: list[int]) -> None:
+    allowed = set(
+        db.session.scalars(
+            select(Case.id).where(Case.community_id == meeting.community_id, Case.phase != "draft")
+        )
+    )
+    if any(case_id not in allowed for case_id in case_ids):
+        raise DomainError("cases", _("Kies alleen casussen van deze leergemeenschap."))
+    db.session.execute(delete(MeetingCase).where(MeetingCase.meeting_id == meeting.id))
+    for case_id in dict.fromkeys(case_ids):
+        db.session.add(MeetingCase(meeting_id=meeting.id, case_id=case_id))
+
+
+def create_meeting(user: User, community: Community, data: MeetingData, ip: str | None) -> Meeting:
+    policy.require(policy.can_plan_meeting(user, community))
+    meeting = Meeting(community=community, created_by_id=user.id)
+    _apply(meeting, data)
+    db.session.add(meeting)
+    db.session.flush()
+    _set_cases(meeting, data.case_ids)
+    audit.record("meeting.created", actor=user, target=meeting, community_id=community.id, ip=ip)
+    return meeting
+
+
+def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | None) -> bool:
+    """Save changes; members who said yes or maybe hear about a new time or place."""
+    policy.require(policy.can_edit_meeting(user, meeting))
+    before = (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.location,
+        meeting.online_url,
+        meeting.host_organisation_id,
+    )
+    _apply(meeting, data)
+    _set_cases(meeting, data.case_ids)
+    after = (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.location,
+        meeting.online_url,
+        meeting.host_organisation_id,
+    )
+    moved = before != after
+    meeting.sequence += 1
+    _settle_waiting_list(meeting)
+    audit.record(
+        "meeting.updated",
+        actor=user,
+        target=meeting,
+        community_id=meeting.community_id,
+        ip=ip,
+        moved=moved,
+    )
+    if moved:
+        for rsvp in _responses(meeting, ("yes", "maybe")):
+            if rsvp.user_id != user.id and policy.is_member(rsvp.user, meeting.community):
+                notify(
+                    rsvp.user,
+                    "meeting_changed",
+                    community=meeting.community,
+                    actor=user,
+                    target=meeting,
+                    **meeting_data(meeting),
+                )
+    return moved
+
+
+def _responses(meeting: Meeting, responses: tuple[str, ...]) -> list[Rsvp]:
+    return list(
+        db.session.scalars(
+            select(Rsvp)
+            .where(Rsvp.meeting_id == meeting.id, Rsvp.response.in_(responses))
+            .order_by(Rsvp.responded_at, Rsvp.id)
+        )
+    )
+
+
+def _settle_waiting_list(meeting: Meeting) -> list[Rsvp]:
+    """Give free places to the longest waiting; returns who moved up."""
+    yes = _responses(meeting, ("yes",))
+    capacity = meeting.capacity if meeting.capacity is not None else len(yes)
+    moved_up = []
+    for index, rsvp in enumerate(yes):
+        waiting = index >= capacity
+        if rsvp.waitlisted and not waiting:
+            moved_up.append(rsvp)
+        rsvp.waitlisted = waiting
+    return moved_up
+
+
+def respond(user: User, meeting: Meeting, response: str, ip: str | None) -> Rsvp:
+    policy.require(policy.can_respond_to_meeting(user, meeting))
+    rsvp = db.session.scalar(
+        select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == user.id)
+    )
+    if rsvp is None:
+        rsvp = Rsvp(meeting_id=meeting.id, user_id=user.id, response=response)
+        db.session.add(rsvp)
+    elif rsvp.response != response:
+        rsvp.response = response
+        rsvp.responded_at = utcnow()  # a new "yes" joins the back of the queue
+    rsvp.waitlisted = False
+    db.session.flush()
+    for moved in _settle_waiting_list(meeting):
+        if moved.user_id != user.id:
+            notify(
+                moved.user,
+                "meeting_place_free",
+                community=meeting.community,
+                target=meeting,
+                **meeting_data(meeting),
+            )
+    audit.record(
+        "meeting.rsvp",
+        actor=user,
+        target=meeting,
+        community_id=meeting.community_id,
+        ip=ip,
+        response=response,
+    )
+    return rsvp
+
+
+def write_report(user: User, meeting: Meeting, report: str, ip: str | None) -> None:
+    policy.require(policy.can_edit_meeting(user, meeting))
+    meeting.report = report.strip()
+    meeting.report_html = markdown.render(meeting.report)
+    meeting.report_at = utcnow()
+    audit.record(
+        "meeting.report", actor=user, target=meeting, community_id=meeting.community_id, ip=ip
+    )
+
+
+def counts(meeting: Meeting) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Rsvp.response, Rsvp.waitlisted, func.count())
+        .where(Rsvp.meeting_id == meeting.id)
+        .group_by(Rsvp.response, Rsvp.waitlisted)
+    ).all()
+    result = {"yes": 0, "no": 0, "maybe": 0, "waiting": 0}
+    for response, waitlisted, n in rows:
+        result["waiting" if waitlisted else response] += n
+    return result
