@@ -101,7 +101,7 @@ def run_jobs(app: Flask) -> None:
         ("follow-up requests", follow_up.request_follow_ups),
     )
     for name, job in jobs:
-        with app.test_request_context(base_url=app.config["BASE_URL"]):
+        with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
             try:
                 done = job()
                 db.session.commit()

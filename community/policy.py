@@ -300,7 +300,12 @@ def can_request_experts(user: Actor, case: Any) -> bool:
 
 def can_write_follow_up(user: Actor, case: Any) -> bool:
     """Terugkoppeling: the case author tells what came of a closed case."""
-    return is_case_author(user, case) and can_view_case(user, case) and case.phase == "closed"
+    return (
+        is_case_author(user, case)
+        and can_view_case(user, case)
+        and _writable(case)
+        and case.phase == "closed"
+    )
 
 
 # Approaches --------------------------------------------------------------------
@@ -356,8 +361,11 @@ def can_request_library(user: Actor, approach: Any) -> bool:
 
 
 def can_approve_library(user: Actor, approach: Any) -> bool:
+    """A second pair of eyes: a moderator other than the author, in an active community."""
     return (
         is_moderator(user, approach.community)
+        and approach.author_id != user.id
+        and approach.community.archived_at is None
         and approach.library_requested_at is not None
         and not is_in_library(approach)
     )

@@ -356,3 +356,91 @@ def test_anonymous_visitors_see_no_library(client, db, kring):
     assert client.get("/approaches").status_code == 302
     assert client.get("/approaches/1").status_code == 302
     assert client.get("/approaches/adoptions").status_code == 302
+
+
+def _library(db, approach) -> None:
+    approach.scope, approach.library_requested_at, approach.library_approved_at = (
+        "library",
+        utcnow(),
+        utcnow(),
+    )
+    db.session.commit()
+
+
+def test_review_fixes_for_the_library(
+    app, client, db, kring, make_organisation, make_community, make_membership
+):
+    w = kring
+    login(client, w["author"].email)
+    client.post(
+        f"/c/{w['community'].slug}/approaches/new?case={w['case'].id}",
+        data=_form(problem="CASUSTEKST"),
+    )
+    approach = _approach(db)
+    client.post(f"/approaches/{approach.id}/edit", data={**_form(problem="Schoon"), "version": 1})
+    _library(db, approach)
+    outsider = app.test_client()
+    login(outsider, w["outsider"].email)
+    # Earlier versions (with text from the case) stay with the members.
+    assert outsider.get(f"/approaches/{approach.id}/versions").status_code == 404
+    assert "eerdere versie" not in outsider.get(f"/approaches/{approach.id}").get_data(as_text=True)
+    # An edit of a library approach goes back to the moderators first.
+    client.post(f"/approaches/{approach.id}/edit", data={**_form(steps="NIEUW"), "version": 2})
+    db.session.refresh(approach)
+    assert approach.scope == "community" and approach.library_requested_at is not None
+    assert outsider.get(f"/approaches/{approach.id}").status_code == 404
+    # Organisations known only from closed approaches stay unknown.
+    secret = make_community(visibility="secret")
+    hidden_org = make_organisation(name="Geheimstad")
+    db.session.add(
+        Approach(community_id=secret.id, organisation_id=hidden_org.id, title="Verborgen")
+    )
+    db.session.commit()
+    assert "Geheimstad" not in outsider.get("/approaches").get_data(as_text=True)
+
+
+def test_moderator_cannot_approve_own_request_nor_in_an_archived_community(client, db, kring):
+    w = kring
+    login(client, w["moderator"].email)
+    client.post(f"/c/{w['community'].slug}/approaches/new", data=_form())
+    approach = _approach(db)
+    client.post(f"/approaches/{approach.id}/share")
+    assert client.post(f"/approaches/{approach.id}/share/approve").status_code == 403
+    w["community"].archived_at = utcnow()
+    db.session.commit()
+    approach.author_id = w["author"].id
+    db.session.commit()
+    assert client.post(f"/approaches/{approach.id}/share/approve").status_code == 403
+
+
+def test_decline_and_ask_again(app, client, db, kring):
+    w = kring
+    login(client, w["author"].email)
+    client.post(f"/c/{w['community'].slug}/approaches/new", data=_form())
+    approach = _approach(db)
+    client.post(f"/approaches/{approach.id}/share")
+    client.post(f"/approaches/{approach.id}/share")  # a double click asks once
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.kind == "approach_share_requested")
+        )
+        == 1
+    )
+    moderator = app.test_client()
+    login(moderator, w["moderator"].email)
+    moderator.post(f"/approaches/{approach.id}/share/decline")
+    db.session.refresh(approach)
+    assert approach.library_requested_at is None and approach.scope == "community"
+    client.post(f"/approaches/{approach.id}/share")
+    db.session.refresh(approach)
+    assert approach.library_requested_at is not None
+
+
+@pytest.mark.parametrize("raw", ["²", "abc", "-1", "0", "9" * 30])
+def test_odd_case_parameters_are_not_a_500(client, kring, raw):
+    w = kring
+    login(client, w["author"].email)
+    assert client.get(f"/c/{w['community'].slug}/approaches/new?case={raw}").status_code == 404
+    assert client.post("/notifications/read", data={"id": raw}).status_code == 302

@@ -43,7 +43,7 @@ def test_demo_loads_once(runner, db):
     result = runner.invoke(args=["demo", "--if-empty"])
     assert "Loaded 18 demo accounts" in result.output
     assert "4 demo communities" in result.output
-    assert "12 demo cases" in result.output
+    assert "12 demo cases and 4 demo approaches" in result.output
     again = runner.invoke(args=["demo", "--if-empty"])
     assert "not loaded" in again.output
     assert _count(db, User) == 18
@@ -51,7 +51,7 @@ def test_demo_loads_once(runner, db):
     rerun = runner.invoke(args=["demo"])  # idempotent without --if-empty too
     assert rerun.exit_code == 0, rerun.output
     assert "Loaded 0 demo accounts" in rerun.output
-    assert "0 demo communities and 0 demo cases" in rerun.output
+    assert "0 demo communities, 0 demo cases and 0 demo approaches" in rerun.output
     assert (_count(db, Membership), _count(db, Case), _count(db, Contribution)) == counts
     assert _count(db, User) == 18
     assert _count(db, Community) == 4
@@ -114,6 +114,91 @@ def test_demo_cases_follow_the_cycle(runner, db):
         select(func.count()).select_from(Contribution).where(Contribution.parent_id.is_not(None))
     )
     assert replies > 0
+
+
+def test_demo_approaches_and_adoptions(runner, db):
+    from community.models import (
+        ADOPTION_STATUSES,
+        Adoption,
+        Approach,
+        ApproachSource,
+        Membership,
+    )
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    approaches = list(db.session.scalars(select(Approach).order_by(Approach.id)))
+    assert len(approaches) >= 3
+    moderators = {
+        (m.community_id, m.user_id)
+        for m in db.session.scalars(
+            select(Membership).where(Membership.status == "active", Membership.role == "moderator")
+        )
+    }
+    library = [a for a in approaches if a.scope == "library"]
+    assert len(library) == 2
+    for approach in library:
+        assert approach.library_requested_at is not None
+        assert approach.library_approved_at is not None
+        assert approach.library_requested_at <= approach.library_approved_at <= utcnow()
+        assert (approach.community_id, approach.library_approved_by_id) in moderators
+    for approach in approaches:
+        if approach.scope == "community":
+            assert approach.library_approved_at is None
+            assert approach.library_approved_by_id is None
+        assert approach.version == 1
+        assert approach.author_id == approach.updated_by_id
+        assert approach.organisation_id == approach.author.organisation_id
+        assert "<p>" in approach.summary_html
+        assert all(getattr(approach, name) for name in ("problem", "steps", "results"))
+        assert all(getattr(approach, name) for name in ("success_factors", "pitfalls", "contact"))
+        sources = list(
+            db.session.scalars(
+                select(Contribution)
+                .join(ApproachSource, ApproachSource.contribution_id == Contribution.id)
+                .where(ApproachSource.approach_id == approach.id)
+            )
+        )
+        if approach.case is None:
+            assert not sources
+            continue
+        case = approach.case
+        assert approach.author_id == case.author_id
+        assert approach.theme_id == case.theme_id
+        assert case.phase in {"reflection", "closed"}
+        assert approach.created_at >= case.last_activity_at
+        assert sources
+        assert all(c.valuable and c.case_id == case.id for c in sources)
+    closed = {a.case.title for a in approaches if a.case and a.case.phase == "closed"}
+    assert len(closed) == 2
+    assert {a.case.title for a in library} == closed
+
+    adoptions = list(db.session.scalars(select(Adoption)))
+    assert 5 <= len(adoptions) <= 8
+    assert {a.approach_id for a in adoptions} == {a.id for a in library}
+    assert len({a.status for a in adoptions}) >= 3
+    assert {a.status for a in adoptions} <= set(ADOPTION_STATUSES)
+    assert len({a.organisation_id for a in adoptions}) >= 4
+    pairs = [(a.approach_id, a.organisation_id) for a in adoptions]
+    assert len(pairs) == len(set(pairs))
+    by_id = {a.id: a for a in library}
+    for adoption in adoptions:
+        reporter = db.session.get(User, adoption.updated_by_id)
+        approach = by_id[adoption.approach_id]
+        assert reporter.organisation_id == adoption.organisation_id or (
+            reporter.id == approach.author_id
+        )
+        assert approach.library_approved_at <= adoption.created_at <= utcnow()
+        assert adoption.note
+    assert any(  # an adopting city with a demo user reports it itself
+        db.session.get(User, a.updated_by_id).organisation_id == a.organisation_id
+        for a in adoptions
+    )
+
+    counts = (_count(db, Approach), _count(db, ApproachSource), _count(db, Adoption))
+    rerun = runner.invoke(args=["demo"])
+    assert rerun.exit_code == 0, rerun.output
+    assert "0 demo cases and 0 demo approaches" in rerun.output
+    assert (_count(db, Approach), _count(db, ApproachSource), _count(db, Adoption)) == counts
 
 
 def test_create_admin_from_environment(runner, db, client, monkeypatch):

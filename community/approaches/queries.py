@@ -160,11 +160,12 @@ def overview(user: Any, limit: int = 200) -> Overview:
     return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered)
 
 
-def organisations_with_approaches() -> list[Organisation]:
+def organisations_with_approaches(user: Any) -> list[Organisation]:
+    """Organisations of the approaches the user may see (nothing learnt from closed ones)."""
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(Organisation.id.in_(select(Approach.organisation_id)))
+            .where(Organisation.id.in_(select(Approach.organisation_id).where(visible(user))))
             .order_by(Organisation.name)
         )
     )

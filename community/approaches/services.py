@@ -123,8 +123,18 @@ def create_approach(
         idempotency_key=idempotency_key or None,
     )
     _apply(approach, data, user)
-    db.session.add(approach)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(approach)
+    except IntegrityError:  # the other click of a double submit won
+        existing = db.session.scalar(
+            select(Approach).where(
+                Approach.author_id == user.id, Approach.idempotency_key == idempotency_key
+            )
+        )
+        if existing is None:
+            raise
+        return existing
     for source in source_ids:
         db.session.add(ApproachSource(approach_id=approach.id, contribution_id=source))
     attach(approach, upload, user)
@@ -161,6 +171,13 @@ def update_approach(
     db.session.refresh(approach)
     db.session.add(previous)
     _apply(approach, data, user)
+    if policy.is_in_library(approach):
+        # A changed text is reviewed again before everyone can read it.
+        approach.scope = "community"
+        approach.library_approved_at = None
+        approach.library_approved_by_id = None
+        approach.library_requested_at = utcnow()
+        _ask_moderators(user, approach)
     audit.record(
         "approach.edited",
         actor=user,
@@ -175,16 +192,23 @@ def _approach_data(approach: Approach) -> dict[str, Any]:
     return {"approach_id": approach.id, "approach_title": approach.title}
 
 
-def request_library(user: User, approach: Approach, ip: str | None) -> None:
-    policy.require(policy.can_request_library(user, approach))
-    approach.library_requested_at = utcnow()
-    audit.record(
-        "approach.library_requested",
-        actor=user,
-        target=approach,
-        community_id=approach.community_id,
-        ip=ip,
+def _claim(approach: Approach, *conditions: Any, **values: Any) -> bool:
+    """Change the approach only if it is still in the expected state (double clicks, races)."""
+    result = db.session.execute(
+        update(Approach)
+        .where(Approach.id == approach.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
+    db.session.refresh(approach)
+    return bool(getattr(result, "rowcount", 0))
+
+
+def _record(action: str, user: User, approach: Approach, ip: str | None) -> None:
+    audit.record(action, actor=user, target=approach, community_id=approach.community_id, ip=ip)
+
+
+def _ask_moderators(user: User, approach: Approach) -> None:
     for moderator in moderators_of(approach.community):
         if moderator.id != user.id:
             notify(
@@ -197,20 +221,28 @@ def request_library(user: User, approach: Approach, ip: str | None) -> None:
             )
 
 
+def request_library(user: User, approach: Approach, ip: str | None) -> None:
+    policy.require(policy.can_request_library(user, approach))
+    if _claim(approach, Approach.library_requested_at.is_(None), library_requested_at=utcnow()):
+        _record("approach.library_requested", user, approach, ip)
+        _ask_moderators(user, approach)
+
+
 def approve_library(user: User, approach: Approach, ip: str | None) -> None:
     policy.require(policy.can_approve_library(user, approach))
-    approach.scope = "library"
-    approach.library_approved_at = utcnow()
-    approach.library_approved_by_id = user.id
-    audit.record(
-        "approach.library_approved",
-        actor=user,
-        target=approach,
-        community_id=approach.community_id,
-        ip=ip,
+    approved = _claim(
+        approach,
+        Approach.scope == "community",
+        Approach.library_requested_at.is_not(None),
+        scope="library",
+        library_approved_at=utcnow(),
+        library_approved_by_id=user.id,
     )
+    if not approved:
+        return
+    _record("approach.library_approved", user, approach, ip)
     author = db.session.get(User, approach.author_id) if approach.author_id else None
-    if author is not None and author.id != user.id:
+    if author is not None and author.id != user.id and policy.is_member(author, approach.community):
         notify(
             author,
             "approach_shared",
@@ -221,19 +253,20 @@ def approve_library(user: User, approach: Approach, ip: str | None) -> None:
         )
 
 
+def decline_library(user: User, approach: Approach, ip: str | None) -> None:
+    """A moderator turns a request down; the author may ask again later."""
+    policy.require(policy.can_approve_library(user, approach))
+    if _claim(approach, Approach.scope == "community", library_requested_at=None):
+        _record("approach.library_declined", user, approach, ip)
+
+
 def withdraw_from_library(user: User, approach: Approach, ip: str | None) -> None:
     policy.require(policy.can_withdraw_from_library(user, approach))
     approach.scope = "community"
     approach.library_approved_at = None
     approach.library_requested_at = None
     approach.library_approved_by_id = None
-    audit.record(
-        "approach.library_withdrawn",
-        actor=user,
-        target=approach,
-        community_id=approach.community_id,
-        ip=ip,
-    )
+    _record("approach.library_withdrawn", user, approach, ip)
 
 
 def record_adoption(
@@ -254,6 +287,7 @@ def record_adoption(
             Adoption.approach_id == approach.id, Adoption.organisation_id == organisation_id
         )
     )
+    changed = adoption is None or adoption.status != status
     if adoption is None:
         try:
             with db.session.begin_nested():
@@ -280,6 +314,8 @@ def record_adoption(
         ip=ip,
         status=status,
     )
+    if not changed:
+        return adoption
     people = {m.id: m for m in moderators_of(approach.community)}
     if approach.author_id:
         author = db.session.get(User, approach.author_id)

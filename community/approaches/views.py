@@ -17,7 +17,7 @@ from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.models import ORGANISATION_KINDS, Approach, Case, Community
-from community.pagination import paginate
+from community.pagination import MAX_ID, paginate
 
 bp = Blueprint("approaches", __name__)
 
@@ -56,7 +56,7 @@ def list_approaches() -> str:
         sort=sort,
         themes=themes(),
         kinds=ORGANISATION_KINDS,
-        cities=queries.organisations_with_approaches(),
+        cities=queries.organisations_with_approaches(current_user),
     )
 
 
@@ -64,7 +64,7 @@ def _case_for(community: Community) -> Case | None:
     raw = request.args.get("case", "")
     if not raw:
         return None
-    case = db.session.get(Case, int(raw)) if raw.isdigit() and int(raw) < 2**31 else None
+    case = db.session.get(Case, int(raw)) if raw.isdecimal() and int(raw) <= MAX_ID else None
     if (
         case is None
         or case.community_id != community.id
@@ -179,6 +179,9 @@ def edit_approach(approach_id: int) -> str | BaseResponse:
 @bp.route("/approaches/<int:approach_id>/versions")
 def approach_versions(approach_id: int) -> str:
     approach = load_approach(approach_id)
+    # Earlier versions may hold text copied from the closed case: members only.
+    if not policy.can_view_approach_sources(current_user, approach):
+        abort(404)
     return render_template(
         "approaches/versions.html", approach=approach, versions=queries.versions(approach)
     )
@@ -190,6 +193,10 @@ def _act(approach_id: int, act: str) -> BaseResponse:
         "share": (services.request_library, _("Je verzoek is naar de moderatoren gestuurd.")),
         "approve": (services.approve_library, _("De aanpak staat nu in de bibliotheek.")),
         "withdraw": (services.withdraw_from_library, _("De aanpak is uit de bibliotheek gehaald.")),
+        "decline": (
+            services.decline_library,
+            _("Het verzoek om opname in de bibliotheek is afgewezen."),
+        ),
     }
     service, message = actions[act]
     service(current_user, approach, client_ip())
@@ -208,6 +215,11 @@ def share_approach(approach_id: int) -> BaseResponse:
 @bp.route("/approaches/<int:approach_id>/share/approve", methods=["POST"])
 def approve_share(approach_id: int) -> BaseResponse:
     return _act(approach_id, "approve")
+
+
+@bp.route("/approaches/<int:approach_id>/share/decline", methods=["POST"])
+def decline_share(approach_id: int) -> BaseResponse:
+    return _act(approach_id, "decline")
 
 
 @bp.route("/approaches/<int:approach_id>/withdraw", methods=["POST"])

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from community import audit, markdown, policy
 from community.cases.services import case_data
 from community.extensions import db
-from community.models import Case, Membership, User
+from community.models import Case, Community, Membership, User
 from community.models.base import utcnow
 from community.notifications.services import notify
 
@@ -41,6 +41,7 @@ def request_follow_ups(now: datetime | None = None) -> int:
             Case.follow_up_at.is_(None),
             Membership.status == "active",
             User.status == "active",
+            Case.community.has(Community.archived_at.is_(None)),
         )
     ).all()
     asked = 0

@@ -30,6 +30,7 @@ class Approach(db.Model):  # type: ignore[name-defined]
     __tablename__ = "approaches"
     __table_args__ = (
         CheckConstraint(_in("scope", SCOPES), name="scope"),
+        UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_approaches_scope_updated", "scope", "updated_at"),
     )
 

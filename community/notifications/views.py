@@ -25,7 +25,7 @@ def list_notifications() -> str:
 @bp.route("/read", methods=["POST"])
 def mark_read() -> BaseResponse:
     raw = request.form.get("id", "")
-    notification_id = int(raw) if raw.isdigit() and int(raw) <= MAX_ID else None
+    notification_id = int(raw) if raw.isdecimal() and int(raw) <= MAX_ID else None
     services.mark_read(current_user, notification_id)
     db.session.commit()
     if notification_id is None:

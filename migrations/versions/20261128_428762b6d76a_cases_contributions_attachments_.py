@@ -116,7 +116,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_approaches_organisation_id_organisations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_approaches_theme_id_themes'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_approaches_updated_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_approaches'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_approaches')),
+    sa.UniqueConstraint('author_id', 'idempotency_key', name=op.f('uq_approaches_author_id_idempotency_key'))
     )
     with op.batch_alter_table('approaches', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_approaches_case_id'), ['case_id'], unique=False)
