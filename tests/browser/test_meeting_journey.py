@@ -1,0 +1,85 @@
+"""Meetings in the browser: plan -> a member responds -> download the .ics; axe-core clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pages import Header, LiveServer, LoginPage, assert_accessible
+from playwright.sync_api import expect
+
+from community.accounts.passwords import hash_password
+from community.extensions import db
+from community.markdown import render
+from community.models import Community, Membership, User
+from community.models.base import utcnow
+
+PASSWORD = "een-lang-wachtwoord-voor-bijeenkomsten"
+
+
+def _world(live: LiveServer) -> str:
+    with live.app.app_context():
+        password_hash = hash_password(PASSWORD)
+        people = {}
+        for key, name in (("mod", "Mo Moderator"), ("lid", "Lies Lid")):
+            user = User(
+                name=name,
+                email=f"{key}@bijeenkomst.example",
+                password_hash=password_hash,
+                status="active",
+                email_confirmed_at=utcnow(),
+                locale="nl",
+            )
+            db.session.add(user)
+            people[key] = user
+        text = "Kring met bijeenkomsten."
+        community = Community(
+            name="Kring Bijeenkomst",
+            slug="kring-bijeenkomst-browser",
+            description=text,
+            description_html=render(text),
+            summary=text,
+        )
+        db.session.add(community)
+        db.session.flush()
+        for key, role in (("mod", "moderator"), ("lid", "member")):
+            db.session.add(
+                Membership(
+                    user_id=people[key].id, community_id=community.id, role=role, status="active"
+                )
+            )
+        db.session.commit()
+        db.session.remove()
+    return "kring-bijeenkomst-browser"
+
+
+def test_plan_respond_and_download(page, live_server):
+    slug = _world(live_server)
+    LoginPage(page).open().log_in("mod@bijeenkomst.example", PASSWORD)
+    page.goto(f"/c/{slug}/meetings/new")
+    assert_accessible(page, "meeting form")
+    page.locator("#title").fill("Expertsessie aanloopstraten")
+    page.get_by_label("Expertsessie").check()
+    page.locator("#starts_at").fill("2099-03-12T09:30")
+    page.locator("#ends_at").fill("2099-03-12T12:00")
+    page.locator("#location").fill("Stadhuis, zaal 2")
+    page.locator("#host").select_option(label="Zwolle")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("12 maart 2099, 9.30–12.00 uur")).to_be_visible()
+    meeting_url = page.url
+    Header(page).log_out()
+
+    LoginPage(page).open().log_in("lid@bijeenkomst.example", PASSWORD)
+    page.goto(meeting_url)
+    assert_accessible(page, "meeting page")
+    page.get_by_label("Ja, ik kom").check()
+    page.get_by_role("button", name="Antwoord opslaan").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text("Je antwoord is opgeslagen")
+    expect(page.get_by_text("1 ja, 0 misschien, 0 nee")).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Zet in je agenda (.ics)").click()
+    download = download_info.value
+    content = Path(download.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in content and "Expertsessie aanloopstraten" in content
+    assert "Stadhuis\\, zaal 2" in content
