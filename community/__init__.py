@@ -44,9 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from community import i18n
+    from community import i18n, search_ddl
     from community.sqlite import enable_sqlite_foreign_keys
 
+    search_ddl.install()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from community.meetings import notification_kinds as meeting_kinds  # noqa: F401
     from community.meetings.views import bp as meetings_bp
     from community.notifications.views import bp as notifications_bp
+    from community.pages.search_views import bp as search_bp
     from community.pages.views import bp as pages_bp
 
     for blueprint in (
@@ -90,5 +92,6 @@ def register_blueprints(app: Flask) -> None:
         files_bp,
         approaches_bp,
         meetings_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)

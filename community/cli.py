@@ -9,7 +9,7 @@ import time
 import click
 from flask import Flask, current_app
 
-from community import demo, demo_approaches, demo_cases, mail, seed
+from community import demo, demo_approaches, demo_cases, mail, search, seed
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
 from community.extensions import db
@@ -41,11 +41,20 @@ def demo_command(if_empty: bool) -> None:
     communities = demo.load_demo_communities()
     cases = demo_cases.load_demo_cases()
     approaches = demo_approaches.load_demo_approaches()
+    search.reindex_all()
     db.session.commit()
     click.echo(
         f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}), "
         f"{communities} demo communities, {cases} demo cases and {approaches} demo approaches."
     )
+
+
+@click.command("search-reindex")
+def search_reindex_command() -> None:
+    """Rebuild the search index from the database."""
+    count = search.reindex_all()
+    db.session.commit()
+    click.echo(f"Indexed {count} objects.")
 
 
 @click.command("create-admin")
@@ -122,5 +131,12 @@ def jobs_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_command, demo_command, create_admin_command, worker_command, jobs_command):
+    for command in (
+        seed_command,
+        demo_command,
+        create_admin_command,
+        worker_command,
+        jobs_command,
+        search_reindex_command,
+    ):
         app.cli.add_command(command)

@@ -44,6 +44,13 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """The backend-specific full-text index is made by hand, not from the models."""
+    from community.search_ddl import is_index_object
+
+    return not is_index_object(name, type_)
+
+
 def render_item(type_, obj, autogen_context):
     """Render the project's UTCDateTime as a plain timezone-aware DateTime."""
     if type_ == "type" and type(obj).__name__ == "UTCDateTime":
@@ -90,6 +97,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -90,18 +90,22 @@ def test_approach_from_a_case_is_prefilled_and_keeps_its_sources(client, db, kri
     url = f"/c/{w['community'].slug}/approaches/new?case={w['case'].id}"
     page = client.get(url).get_data(as_text=True)
     assert 'value="Lege panden"' in page
-    assert "Een derde staat leeg." in page and "Hoe eigenaren bereiken?" in page
+    assert "Een derde staat leeg." in page
+    assert "Hoe eigenaren bereiken?" in page
     assert "Ik doe de avond." in page  # steps from the reflection
-    assert "Organiseer een eigenarenavond" in page and "Gewone reactie" not in page
+    assert "Organiseer een eigenarenavond" in page
+    assert "Gewone reactie" not in page
     response = client.post(url, data={**_form(), "sources": [w["valuable"].id]})
     approach = _approach(db)
     assert response.headers["Location"] == f"/approaches/{approach.id}"
-    assert approach.case_id == w["case"].id and approach.scope == "community"
+    assert approach.case_id == w["case"].id
+    assert approach.scope == "community"
     assert approach.organisation_id == w["author"].organisation_id
     sources = db.session.scalars(select(ApproachSource.contribution_id)).all()
     assert sources == [w["valuable"].id]
     show = client.get(f"/approaches/{approach.id}").get_data(as_text=True)
-    assert "Herkomst" in show and f"#bijdrage-{w['valuable'].id}" in show
+    assert "Herkomst" in show
+    assert f"#bijdrage-{w['valuable'].id}" in show
 
 
 def test_only_valuable_contributions_can_be_sources(client, db, kring, make_contribution):
@@ -136,10 +140,12 @@ def test_members_only_until_shared_then_library_then_withdrawn(app, client, db, 
     login(moderator, w["moderator"].email)
     moderator.post(f"/approaches/{approach.id}/share/approve")
     db.session.refresh(approach)
-    assert approach.scope == "library" and approach.library_approved_at is not None
+    assert approach.scope == "library"
+    assert approach.library_approved_at is not None
     page = outsider.get(f"/approaches/{approach.id}").get_data(as_text=True)
     assert "Eigenarenavond" in page
-    assert "Herkomst" not in page and "/cases/" not in page  # no way into the closed case
+    assert "Herkomst" not in page
+    assert "/cases/" not in page
     assert "Eigenarenavond" in outsider.get("/approaches").get_data(as_text=True)
     outsider.post(
         f"/approaches/{approach.id}/adopt", data={"status": "piloting", "note": "Start in mei"}
@@ -202,7 +208,9 @@ def test_edit_makes_a_new_version(client, db, kring):
     assert (approach.title, approach.version) == ("Eigenarenavond 2.0", 2)
     assert db.session.scalar(select(ApproachVersion.title)) == "Eigenarenavond"
     page = client.get(f"/approaches/{approach.id}").get_data(as_text=True)
-    assert "Laatst gewijzigd op" in page and "Sanne" in page and "1 eerdere versie" in page
+    assert "Laatst gewijzigd op" in page
+    assert "Sanne" in page
+    assert "1 eerdere versie" in page
     stale = client.post(
         f"/approaches/{approach.id}/edit", data={**_form(title="Oud"), "version": 1}
     )
@@ -239,7 +247,8 @@ def test_one_adoption_per_organisation_updated_over_time(app, client, db, kring,
     bad = app.test_client()
     login(bad, colleague.email)
     response = bad.post(f"/approaches/{approach.id}/adopt", data={"status": "married"})
-    assert response.status_code == 200 and 'id="status-error"' in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="status-error"' in response.get_data(as_text=True)
 
 
 def test_concurrent_adoptions_give_one_row(app, db, kring, make_user):
@@ -300,7 +309,8 @@ def test_follow_up_after_three_months_once(app, client, db, outbox, kring):
         data={"follow_up": "De avond was een succes."},
     )
     page = client.get(f"/c/{w['community'].slug}/cases/{case.id}").get_data(as_text=True)
-    assert "Terugkoppeling" in page and "De avond was een succes." in page
+    assert "Terugkoppeling" in page
+    assert "De avond was een succes." in page
     client.post(f"/c/{w['community'].slug}/approaches/new?case={case.id}", data=_form())
     approach = _approach(db)
     assert "De avond was een succes." in client.get(f"/approaches/{approach.id}").get_data(
@@ -387,7 +397,8 @@ def test_review_fixes_for_the_library(
     # An edit of a library approach goes back to the moderators first.
     client.post(f"/approaches/{approach.id}/edit", data={**_form(steps="NIEUW"), "version": 2})
     db.session.refresh(approach)
-    assert approach.scope == "community" and approach.library_requested_at is not None
+    assert approach.scope == "community"
+    assert approach.library_requested_at is not None
     assert outsider.get(f"/approaches/{approach.id}").status_code == 404
     # Organisations known only from closed approaches stay unknown.
     secret = make_community(visibility="secret")
@@ -432,7 +443,8 @@ def test_decline_and_ask_again(app, client, db, kring):
     login(moderator, w["moderator"].email)
     moderator.post(f"/approaches/{approach.id}/share/decline")
     db.session.refresh(approach)
-    assert approach.library_requested_at is None and approach.scope == "community"
+    assert approach.library_requested_at is None
+    assert approach.scope == "community"
     client.post(f"/approaches/{approach.id}/share")
     db.session.refresh(approach)
     assert approach.library_requested_at is not None

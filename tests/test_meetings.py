@@ -53,7 +53,8 @@ def test_moderator_plans_and_members_see_it(client, db, kring, make_case):
     client.post("/logout")
     login(client, member.email)
     page = client.get(f"/c/{community.slug}/meetings/{meeting.id}").get_data(as_text=True)
-    assert "12 maart 2099, 9.30–12.00 uur" in page and "gastgemeente Zwolle" in page
+    assert "12 maart 2099, 9.30–12.00 uur" in page
+    assert "gastgemeente Zwolle" in page
     assert "Lege panden" in page
     assert "Expertsessie aanloopstraten" in client.get(f"/c/{community.slug}").get_data(
         as_text=True
@@ -157,7 +158,9 @@ def test_ics_escapes_and_is_for_members_only(app, client, db, kring, make_meetin
     event = Calendar.from_ical(response.data).walk("VEVENT")[0]
     assert str(event["SUMMARY"]) == "Sessie; met, komma's\nen regels"
     assert str(event["LOCATION"]) == "Zaal 1, 2e etage; ingang B"
-    assert b"\\;" in response.data and b"\\," in response.data and b"\\n" in response.data
+    assert b"\\;" in response.data
+    assert b"\\," in response.data
+    assert b"\\n" in response.data
     outsider = app.test_client()
     login(outsider, make_user().email)
     assert outsider.get(f"/c/{community.slug}/meetings/{meeting.id}.ics").status_code == 404
@@ -177,10 +180,12 @@ def test_personal_feed_renewal_and_leaving(
     assert len(token) >= 32
     anonymous = app.test_client()
     feed = anonymous.get(f"/calendar/{token}.ics").get_data(as_text=True)
-    assert "Sessie A" in feed and "Sessie B" in feed
+    assert "Sessie A" in feed
+    assert "Sessie B" in feed
     client.post(f"/c/{other_community.slug}/leave")
     feed = anonymous.get(f"/calendar/{token}.ics").get_data(as_text=True)
-    assert "Sessie A" in feed and "Sessie B" not in feed
+    assert "Sessie A" in feed
+    assert "Sessie B" not in feed
     client.post("/account/calendar")
     assert anonymous.get(f"/calendar/{token}.ics").status_code == 404
     new_token = db.session.get(User, member.id).calendar_token

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from community import audit, markdown, policy
+from community import audit, markdown, policy, search
 from community.cases.services import attach
 from community.communities.memberships import moderators_of
 from community.exceptions import DomainError
@@ -138,6 +138,7 @@ def create_approach(
     for source in source_ids:
         db.session.add(ApproachSource(approach_id=approach.id, contribution_id=source))
     attach(approach, upload, user)
+    search.index_approach(approach)
     audit.record("approach.created", actor=user, target=approach, community_id=community.id, ip=ip)
     return approach
 
@@ -178,6 +179,7 @@ def update_approach(
         approach.library_approved_by_id = None
         approach.library_requested_at = utcnow()
         _ask_moderators(user, approach)
+    search.index_approach(approach)
     audit.record(
         "approach.edited",
         actor=user,
@@ -205,6 +207,8 @@ def _claim(approach: Approach, *conditions: Any, **values: Any) -> bool:
 
 
 def _record(action: str, user: User, approach: Approach, ip: str | None) -> None:
+    """Audit a change of the approach's state, and bring its search entry up to date."""
+    search.index_approach(approach)
     audit.record(action, actor=user, target=approach, community_id=approach.community_id, ip=ip)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from community import audit, markdown, policy
+from community import audit, markdown, policy, search
 from community.cases.services import _participants, attach, case_data
 from community.exceptions import DomainError
 from community.extensions import db
@@ -83,6 +83,7 @@ def add_contribution(
             raise
         return existing
     attach(contribution, upload, user)
+    search.index_contribution(contribution)
     audit.record(
         "contribution.created",
         actor=user,
@@ -129,6 +130,7 @@ def edit_contribution(user: User, contribution: Contribution, body: str, ip: str
     contribution.body = body.strip()
     contribution.body_html = markdown.render(contribution.body)
     contribution.edited_at = utcnow()
+    search.index_contribution(contribution)
     audit.record(
         "contribution.edited",
         actor=user,

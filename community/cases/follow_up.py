@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from community import audit, markdown, policy
+from community import audit, markdown, policy, search
 from community.cases.services import case_data
 from community.extensions import db
 from community.models import Case, Community, Membership, User
@@ -21,6 +21,7 @@ def write_follow_up(user: User, case: Case, text: str, ip: str | None) -> None:
     case.follow_up = text.strip()
     case.follow_up_html = markdown.render(case.follow_up)
     case.follow_up_at = utcnow()
+    search.index_case(case)
     audit.record("case.follow_up", actor=user, target=case, community_id=case.community_id, ip=ip)
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
-from community import audit, markdown, policy, storage
+from community import audit, markdown, policy, search, storage
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import (
@@ -116,6 +116,7 @@ def create_case(
     audit.record("case.created", actor=user, target=case, community_id=community.id, ip=ip)
     if publish:
         move_phase(user, case, "questions", ip)
+    search.index_case(case)
     return case
 
 
@@ -161,6 +162,7 @@ def update_case(
         db.session.add(previous)
     _apply(case, data)
     attach(case, upload, user)
+    search.index_case(case)
     audit.record("case.edited", actor=user, target=case, community_id=case.community_id, ip=ip)
 
 
@@ -218,6 +220,7 @@ def move_phase(user: User, case: Case, target: str, ip: str | None) -> None:
     if not getattr(moved, "rowcount", 0):
         raise DomainError(None, _("De fase van deze casus is intussen al gewijzigd."))
     db.session.refresh(case)
+    search.index_case(case)
     audit.record(
         "case.phase",
         actor=user,

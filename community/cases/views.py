@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from community import policy
+from community import policy, search
 from community.accounts.queries import theme_choices
 from community.approaches.forms import FollowUpForm
 from community.cases import cycle, experts, follow_up, queries, services
@@ -85,7 +85,10 @@ def new_case(slug: str) -> str | BaseResponse:
                 _("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen.")
             )
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
-    return render_template("cases/form.html", form=form, community=community, case=None)
+    similar = search.similar(current_user, form.title.data or "", form.theme.data or None, None)
+    return render_template(
+        "cases/form.html", form=form, community=community, case=None, similar=similar
+    )
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>")
@@ -114,6 +117,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         follow_up_form=FollowUpForm(obj=case),
         approaches=queries.approaches_of(case),
         meetings=meeting_queries.meetings_of_case(case),
+        similar=search.similar(current_user, case.title, case.theme_id, exclude_case=case.id),
     )
 
 

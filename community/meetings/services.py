@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
-from community import audit, markdown, policy
+from community import audit, markdown, policy, search
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import Case, Community, Meeting, MeetingCase, Organisation, Rsvp, User
@@ -77,6 +77,7 @@ def create_meeting(user: User, community: Community, data: MeetingData, ip: str 
     db.session.add(meeting)
     db.session.flush()
     _set_cases(meeting, data.case_ids)
+    search.index_meeting(meeting)
     audit.record("meeting.created", actor=user, target=meeting, community_id=community.id, ip=ip)
     return meeting
 
@@ -102,6 +103,7 @@ def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | No
     )
     moved = before != after
     meeting.sequence += 1
+    search.index_meeting(meeting)
     _settle_waiting_list(meeting)
     audit.record(
         "meeting.updated",
@@ -186,6 +188,7 @@ def write_report(user: User, meeting: Meeting, report: str, ip: str | None) -> N
     meeting.report = report.strip()
     meeting.report_html = markdown.render(meeting.report)
     meeting.report_at = utcnow()
+    search.index_meeting(meeting)
     audit.record(
         "meeting.report", actor=user, target=meeting, community_id=meeting.community_id, ip=ip
     )

@@ -38,9 +38,12 @@ from community.models.organisation import (
     Theme,
 )
 from community.models.outbox import OutboxMessage
+from community.models.search import SEARCH_KINDS, SearchDocument
 from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
 
 __all__ = [
+    "SEARCH_KINDS",
+    "SearchDocument",
     "MEETING_KINDS",
     "RESPONSES",
     "Meeting",

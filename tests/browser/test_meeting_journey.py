@@ -81,5 +81,6 @@ def test_plan_respond_and_download(page, live_server):
         page.get_by_role("link", name="Zet in je agenda (.ics)").click()
     download = download_info.value
     content = Path(download.path()).read_text(encoding="utf-8")
-    assert "BEGIN:VEVENT" in content and "Expertsessie aanloopstraten" in content
+    assert "BEGIN:VEVENT" in content
+    assert "Expertsessie aanloopstraten" in content
     assert "Stadhuis\\, zaal 2" in content

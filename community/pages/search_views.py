@@ -1,0 +1,79 @@
+"""The search page: only what the user may read, with escaped, highlighted snippets."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from community import search
+from community.extensions import db
+from community.models import SEARCH_KINDS, Community, SearchDocument, Theme
+from community.pagination import paginate
+
+bp = Blueprint("search", __name__)
+
+
+def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
+    slug = slugs[document.community_id]
+    if document.kind == "approach":
+        return url_for("approaches.show_approach", approach_id=document.object_id)
+    if document.kind == "meeting":
+        return url_for("meetings.show_meeting", slug=slug, meeting_id=document.object_id)
+    target = url_for("cases.show_case", slug=slug, case_id=document.case_id)
+    return f"{target}#bijdrage-{document.object_id}" if document.kind == "contribution" else target
+
+
+@bp.route("/search")
+def search_page() -> str:
+    query = request.args.get("q", "")[: search.MAX_QUERY * 2]
+    community_id = request.args.get("community", type=int)
+    kind = request.args.get("type") if request.args.get("type") in SEARCH_KINDS else None
+    theme_slug = request.args.get("theme") or None
+    theme = db.session.scalar(select(Theme).where(Theme.slug == theme_slug)) if theme_slug else None
+    statement = search.search(
+        current_user,
+        query,
+        community_id=community_id,
+        kind=kind,
+        theme_id=theme.id if theme else None,
+    )
+    page = paginate(statement, 20) if statement is not None else None
+    hits = []
+    if page is not None and page.items:
+        ids = {d.community_id for d in page.items}
+        communities = {
+            c.id: c for c in db.session.scalars(select(Community).where(Community.id.in_(ids)))
+        }
+        slugs = {cid: c.slug for cid, c in communities.items()}
+        words = search.terms(query)
+        hits = [
+            search.Hit(
+                d, search.snippet(d.body, words), _url(d, slugs), communities[d.community_id].name
+            )
+            for d in page.items
+        ]
+    member_of = [
+        cid for cid, m in current_user.memberships_by_community().items() if m.status == "active"
+    ]
+    my_communities = (
+        list(
+            db.session.scalars(
+                select(Community).where(Community.id.in_(member_of)).order_by(Community.name)
+            )
+        )
+        if member_of
+        else []
+    )
+    return render_template(
+        "pages/search.html",
+        query=query,
+        page=page,
+        hits=hits,
+        communities=my_communities,
+        community_id=community_id,
+        kind=kind,
+        theme=theme_slug,
+        themes=db.session.scalars(select(Theme).order_by(Theme.name_nl)).all(),
+        too_short=statement is None and bool(query.strip()),
+    )

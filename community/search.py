@@ -1,0 +1,267 @@
+"""Full-text search over cases, contributions, approaches and meetings, always policy-scoped.
+
+Indexing: services call `index_*` in the same transaction as the change, which
+writes one `search_documents` row per object; the backend keeps its full-text
+index in sync (SQLite FTS5 triggers, a generated PostgreSQL tsvector).
+Querying: the permission filter is part of the SQL (active memberships, plus
+library approaches), never applied afterwards, so counts and pages are right.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import ColumnElement, and_, delete, false, func, literal_column, or_, select, text
+from sqlalchemy.sql import Select
+
+from community.extensions import db
+from community.models import Approach, Attachment, Case, Contribution, Meeting, SearchDocument
+from community.models.base import utcnow
+
+MAX_QUERY = 200
+MAX_TERMS = 8
+SNIPPET = 220
+WORD = re.compile(r"\w+", re.UNICODE)
+NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+# Indexing ------------------------------------------------------------------------
+
+
+def _names(owner_type: str, owner_id: int) -> str:
+    names = db.session.scalars(
+        select(Attachment.original_filename).where(
+            Attachment.owner_type == owner_type, Attachment.owner_id == owner_id
+        )
+    )
+    # The names as given, and their words (so 'plan-zaanstad.pdf' is found by 'zaanstad').
+    return " ".join(name + " " + NON_WORD.sub(" ", name) for name in names)
+
+
+def _put(kind: str, object_id: int, **values: Any) -> None:
+    db.session.flush()
+    document = db.session.scalar(
+        select(SearchDocument).where(
+            SearchDocument.kind == kind, SearchDocument.object_id == object_id
+        )
+    )
+    if document is None:
+        document = SearchDocument(kind=kind, object_id=object_id)
+        db.session.add(document)
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.updated_at = utcnow()
+
+
+def remove(kind: str, object_id: int) -> None:
+    db.session.execute(
+        delete(SearchDocument).where(
+            SearchDocument.kind == kind, SearchDocument.object_id == object_id
+        )
+    )
+
+
+def index_case(case: Case) -> None:
+    if case.phase == "draft":  # drafts are the author's alone
+        remove("case", case.id)
+        return
+    body = "\n".join(
+        [
+            case.context,
+            case.question,
+            case.tried,
+            case.stakeholders,
+            case.follow_up,
+            _names("case", case.id),
+        ]
+    )
+    _put(
+        "case",
+        case.id,
+        community_id=case.community_id,
+        theme_id=case.theme_id,
+        case_id=case.id,
+        title=case.title,
+        body=body,
+        scope="community",
+    )
+
+
+def index_contribution(contribution: Contribution) -> None:
+    case = contribution.case
+    body = contribution.body + "\n" + _names("contribution", contribution.id)
+    _put(
+        "contribution",
+        contribution.id,
+        community_id=case.community_id,
+        theme_id=case.theme_id,
+        case_id=case.id,
+        title=case.title,
+        body=body,
+        scope="community",
+    )
+
+
+def index_approach(approach: Approach) -> None:
+    library = approach.scope == "library" and approach.library_approved_at is not None
+    body = "\n".join(
+        [
+            approach.summary,
+            approach.problem,
+            approach.steps,
+            approach.results,
+            approach.success_factors,
+            approach.pitfalls,
+            _names("approach", approach.id),
+        ]
+    )
+    _put(
+        "approach",
+        approach.id,
+        community_id=approach.community_id,
+        theme_id=approach.theme_id,
+        case_id=approach.case_id,
+        title=approach.title,
+        body=body,
+        scope="library" if library else "community",
+    )
+
+
+def index_meeting(meeting: Meeting) -> None:
+    body = "\n".join([meeting.location, meeting.agenda, meeting.report])
+    _put(
+        "meeting",
+        meeting.id,
+        community_id=meeting.community_id,
+        theme_id=None,
+        case_id=None,
+        title=meeting.title,
+        body=body,
+        scope="community",
+    )
+
+
+# Querying ----------------------------------------------------------------------
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query: no operators, quotes or syntax survive."""
+    words = [w.lower() for w in WORD.findall(query[:MAX_QUERY])]
+    return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
+
+
+def _allowed(user: Any) -> ColumnElement[bool]:
+    member_of = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    own = SearchDocument.community_id.in_(member_of) if member_of else false()
+    library = and_(SearchDocument.kind == "approach", SearchDocument.scope == "library")
+    return or_(own, library)
+
+
+def _match(words: list[str]) -> tuple[ColumnElement[bool], Any]:
+    """The backend's full-text condition and rank for the words."""
+    if db.engine.dialect.name == "postgresql":
+        query = func.websearch_to_tsquery("dutch", " ".join(words))
+        tsv: ColumnElement[Any] = literal_column("search_documents.tsv")
+        return tsv.op("@@")(query), func.ts_rank(tsv, query).desc()
+    expression = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
+    ids: Select[Any] = (
+        select(literal_column("rowid"))
+        .select_from(text("search_fts"))
+        .where(text("search_fts MATCH :expression").bindparams(expression=expression))
+    )
+    return SearchDocument.id.in_(ids), SearchDocument.updated_at.desc()
+
+
+def search(
+    user: Any,
+    query: str,
+    *,
+    community_id: int | None = None,
+    kind: str | None = None,
+    theme_id: int | None = None,
+) -> Select[Any] | None:
+    words = terms(query)
+    if not words:
+        return None
+    condition, order = _match(words)
+    statement = select(SearchDocument).where(_allowed(user), condition)
+    if community_id:
+        statement = statement.where(SearchDocument.community_id == community_id)
+    if kind:
+        statement = statement.where(SearchDocument.kind == kind)
+    if theme_id:
+        statement = statement.where(SearchDocument.theme_id == theme_id)
+    return statement.order_by(order, SearchDocument.id.desc())
+
+
+def similar(
+    user: Any, title: str, theme_id: int | None, exclude_case: int | None, limit: int = 5
+) -> list[SearchDocument]:
+    """Earlier cases and approaches on the same theme or words, that the user may read."""
+    words = [w for w in terms(title) if len(w) > 3][:4]
+    statement = select(SearchDocument).where(
+        _allowed(user), SearchDocument.kind.in_(("case", "approach"))
+    )
+    if exclude_case:
+        statement = statement.where(
+            or_(SearchDocument.case_id.is_(None), SearchDocument.case_id != exclude_case)
+        )
+    if words:
+        any_word = or_(*(func.lower(SearchDocument.title).like(f"%{w}%") for w in words))
+        statement = statement.where(
+            or_(any_word, SearchDocument.theme_id == theme_id) if theme_id else any_word
+        )
+    elif theme_id:
+        statement = statement.where(SearchDocument.theme_id == theme_id)
+    else:
+        return []
+    return list(
+        db.session.scalars(statement.order_by(SearchDocument.updated_at.desc()).limit(limit))
+    )
+
+
+def snippet(body: str, words: list[str]) -> Markup:
+    """A piece of the text around the first match, escaped first, then highlighted."""
+    lowered = body.lower()
+    positions = [lowered.find(w) for w in words if lowered.find(w) >= 0]
+    start = max(min(positions) - SNIPPET // 3, 0) if positions else 0
+    piece = " ".join(body[start : start + SNIPPET].split())
+    escaped = html.escape(piece)
+    if words:
+        pattern = re.compile("(" + "|".join(re.escape(html.escape(w)) for w in words) + ")", re.I)
+        escaped = pattern.sub(r"<mark>\1</mark>", escaped)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + SNIPPET < len(body) else ""
+    return Markup(prefix + escaped + suffix)  # noqa: S704 - built from escaped text only
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: SearchDocument
+    snippet: Markup
+    url: str
+    community_name: str
+
+
+def reindex_all() -> int:
+    """Rebuild every search entry (after a bulk load such as the demo data)."""
+    db.session.execute(delete(SearchDocument))
+    count = 0
+    for case in db.session.scalars(select(Case)):
+        index_case(case)
+        count += 1
+    for contribution in db.session.scalars(select(Contribution)):
+        index_contribution(contribution)
+        count += 1
+    for approach in db.session.scalars(select(Approach)):
+        index_approach(approach)
+        count += 1
+    for meeting in db.session.scalars(select(Meeting)):
+        index_meeting(meeting)
+        count += 1
+    db.session.flush()
+    return count
