@@ -15,6 +15,7 @@ from community.cases import experts, follow_up
 from community.extensions import db
 from community.models import User
 from community.models.base import utcnow
+from community.notifications import digest
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,18 @@ def demo_command(if_empty: bool) -> None:
         f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}), "
         f"{communities} demo communities, {cases} demo cases and {approaches} demo approaches."
     )
+
+
+@click.command("digest")
+@click.option("--period", type=click.Choice(sorted(digest.PERIODS)), required=True)
+def digest_command(period: str) -> None:
+    """Send the daily or weekly digests that are due, and deliver them."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.test_request_context(base_url=app.config["BASE_URL"]):
+        sent = digest.send_digests(period)
+        db.session.commit()
+    mail.deliver_due(app)
+    click.echo(f"Sent {sent} {period} digests.")
 
 
 @click.command("search-reindex")
@@ -108,6 +121,8 @@ def run_jobs(app: Flask) -> None:
     jobs = (
         ("overdue expert requests", experts.notify_overdue),
         ("follow-up requests", follow_up.request_follow_ups),
+        ("daily digests", lambda: digest.send_digests("daily")),
+        ("weekly digests", lambda: digest.send_digests("weekly")),
     )
     for name, job in jobs:
         with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
@@ -138,5 +153,6 @@ def init_app(app: Flask) -> None:
         worker_command,
         jobs_command,
         search_reindex_command,
+        digest_command,
     ):
         app.cli.add_command(command)

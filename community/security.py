@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.set_language",
         "members.show_invitation",
         "meetings.calendar_feed",
+        "pages.unsubscribe",
     }
 )
 

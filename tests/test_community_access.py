@@ -16,6 +16,7 @@ COMMUNITY_ENDPOINTS = {
     "communities.show_community": "visible",
     "communities.join_community": "visible",
     "communities.leave_community": "member",
+    "communities.set_follow": "member",
     "communities.edit_community": "moderator",
     "communities.archive_community": "moderator",
     "members.list_members": "member",

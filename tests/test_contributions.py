@@ -227,7 +227,7 @@ def test_contribution_notifications_carry_the_title_not_the_body(
 
 def test_email_preference_off_sends_no_mail(client, db, outbox, kring, make_case):
     community, author, member, *_ = kring
-    author.email_notifications = False
+    author.email_mode = "none"
     db.session.commit()
     case = make_case(community, author, phase="questions")
     login(client, member.email)

@@ -12,6 +12,7 @@ def _profile(**overrides: object) -> dict[str, object]:
         "name": "Nieuwe Naam",
         "job_title": "Programmamanager",
         "bio": "Werkt aan wonen.",
+        "email_mode": "each",
         "locale": "nl",
     }
     data.update(overrides)
@@ -90,8 +91,9 @@ def test_export_is_the_users_own_data(client, logged_in, make_user):
 
 def test_email_preference_is_saved(client, db, logged_in):
     user = logged_in()
-    assert user.email_notifications is True
-    client.post("/account", data=_profile())  # the checkbox left unticked
-    assert db.session.get(User, user.id).email_notifications is False
-    client.post("/account", data={**_profile(), "email_notifications": "y"})
-    assert db.session.get(User, user.id).email_notifications is True
+    assert user.email_mode == "each"
+    client.post("/account", data={**_profile(), "email_mode": "weekly"})
+    assert db.session.get(User, user.id).email_mode == "weekly"
+    response = client.post("/account", data={**_profile(), "email_mode": "hourly"})
+    assert response.status_code == 200
+    assert db.session.get(User, user.id).email_mode == "weekly"

@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -166,8 +167,15 @@ class ProfileForm(FlaskForm):
         description=_l("Waar werk je aan en waarover kunnen anderen je aanspreken?"),
     )
     expertise = MultiCheckboxField(_l("Thema's waarin je deskundig bent"), coerce=int)
-    email_notifications = BooleanField(
-        _l("Stuur me een e-mail bij nieuwe meldingen"),
+    email_mode = RadioField(
+        _l("E-mail over meldingen"),
+        default="each",
+        choices=[
+            SelectChoice("each", _l("Bij elke melding")),
+            SelectChoice("daily", _l("Dagelijks een overzicht")),
+            SelectChoice("weekly", _l("Wekelijks een overzicht")),
+            SelectChoice("none", _l("Geen e-mail")),
+        ],
         description=_l(
             "Over je eigen lidmaatschap en uitnodigingen krijg je altijd een e-mail. "
             "E-mails bevatten alleen een titel en een link, nooit de inhoud."

@@ -203,9 +203,9 @@ def update_profile(
     bio: str,
     locale: str,
     expertise_ids: list[int],
-    email_notifications: bool,
+    email_mode: str,
 ) -> None:
-    user.email_notifications = email_notifications
+    user.email_mode = email_mode
     user.name = name.strip()
     user.job_title = job_title.strip()
     user.bio = bio.strip()
@@ -231,7 +231,7 @@ def export_account(user: User) -> dict[str, Any]:
         "platform_role": user.platform_role,
         "status": user.status,
         "locale": user.locale,
-        "email_notifications": user.email_notifications,
+        "email_mode": user.email_mode,
         "email_confirmed_at": _iso(user.email_confirmed_at),
         "created_at": _iso(user.created_at),
         "last_login_at": _iso(user.last_login_at),

@@ -161,7 +161,7 @@ def edit_account() -> str | BaseResponse:
             bio=form.bio.data or "",
             locale=form.locale.data or "nl",
             expertise_ids=list(form.expertise.data or []),
-            email_notifications=bool(form.email_notifications.data),
+            email_mode=form.email_mode.data or "each",
         )
         db.session.commit()
         refresh()  # the new language applies to the confirmation already

@@ -46,6 +46,22 @@ class CommunityForm(FlaskForm):
         self.method.choices = [SelectChoice(m, method_label(m)) for m in METHODS]
 
 
+def _follow_field() -> RadioField:
+    return RadioField(
+        _l("Waarover wil je meldingen uit deze leergemeenschap?"),
+        default="all",
+        choices=[
+            SelectChoice("all", _l("Alle activiteit")),
+            SelectChoice("mine", _l("Alleen over mijn eigen casussen en vragen aan mij")),
+            SelectChoice("none", _l("Niets (alleen over mijn lidmaatschap)")),
+        ],
+    )
+
+
+class FollowForm(FlaskForm):
+    follow = _follow_field()
+
+
 class JoinForm(FlaskForm):
     motivation = TextAreaField(
         _l("Waarom wil je lid worden?"),
@@ -55,6 +71,7 @@ class JoinForm(FlaskForm):
         ],
         description=_l("De moderatoren lezen dit als ze je aanvraag beoordelen."),
     )
+    follow = _follow_field()
 
 
 class DecisionForm(FlaskForm):

@@ -101,8 +101,15 @@ def close_invitations(community_id: int, email: str, *, accepted_by: User | None
     )
 
 
+def set_follow(user: User, community: Community, level: str) -> None:
+    """The member's own choice of what they hear about from the community."""
+    policy.require(policy.is_member(user, community))
+    membership = user.membership_in(community)
+    membership.follow = level
+
+
 def request_to_join(
-    user: User, community: Community, motivation: str, ip: str | None
+    user: User, community: Community, motivation: str, ip: str | None, follow: str = "all"
 ) -> Membership:
     """Ask to join a closed community; an invited user accepts the invitation instead."""
     membership = user.membership_in(community)
@@ -129,6 +136,7 @@ def request_to_join(
         raise DomainError(None, _("Je hebt al een aanvraag voor deze leergemeenschap lopen."))
     membership.status = "requested"
     membership.role = "member"
+    membership.follow = follow
     membership.motivation = motivation.strip()
     membership.decided_by_id = None
     membership.decided_at = None

@@ -11,11 +11,12 @@ from community import policy
 from community.accounts.queries import theme_choices
 from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
-from community.communities.forms import CommunityForm, JoinForm
+from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.meetings import queries as meeting_queries
+from community.models import FOLLOW_LEVELS
 from community.pagination import paginate
 
 bp = Blueprint("communities", __name__)
@@ -62,6 +63,7 @@ def show_community(slug: str) -> str:
         member_count=services.member_counts([community.id]).get(community.id, 0),
         cases=cases,
         meetings=meeting_queries.upcoming(community),
+        follow_form=FollowForm(obj=current_user.membership_in(community)),
         counts=case_queries.contribution_counts([case.id for case in cases.items]),
         phase=phase,
         theme=theme,
@@ -112,7 +114,11 @@ def join_community(slug: str) -> str | BaseResponse:
     if invited or form.validate_on_submit():
         try:
             membership = memberships.request_to_join(
-                current_user, community, form.motivation.data or "", client_ip()
+                current_user,
+                community,
+                form.motivation.data or "",
+                client_ip(),
+                follow=form.follow.data if form.follow.data in FOLLOW_LEVELS else "all",
             )
         except DomainError as error:
             flash(error.message, "error")
@@ -126,6 +132,17 @@ def join_community(slug: str) -> str | BaseResponse:
             )
         return redirect(url_for("communities.show_community", slug=community.slug))
     return render_template("communities/landing.html", community=community, form=form)
+
+
+@bp.route("/c/<slug>/follow", methods=["POST"])
+def set_follow(slug: str) -> BaseResponse:
+    community = access.member_community(slug)
+    form = FollowForm()
+    if form.validate_on_submit():
+        memberships.set_follow(current_user, community, form.follow.data or "all")
+        db.session.commit()
+        flash_success(_("Je meldingsinstellingen voor deze leergemeenschap zijn opgeslagen."))
+    return redirect(url_for("communities.show_community", slug=slug) + "#lidmaatschap")
 
 
 @bp.route("/c/<slug>/leave", methods=["POST"])

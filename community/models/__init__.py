@@ -22,6 +22,7 @@ from community.models.case import (
 )
 from community.models.community import (
     COMMUNITY_ROLES,
+    FOLLOW_LEVELS,
     MEMBERSHIP_STATUSES,
     METHODS,
     VISIBILITIES,
@@ -39,7 +40,14 @@ from community.models.organisation import (
 )
 from community.models.outbox import OutboxMessage
 from community.models.search import SEARCH_KINDS, SearchDocument
-from community.models.user import LOCALES, PLATFORM_ROLES, USER_STATUSES, AnonymousUser, User
+from community.models.user import (
+    EMAIL_MODES,
+    LOCALES,
+    PLATFORM_ROLES,
+    USER_STATUSES,
+    AnonymousUser,
+    User,
+)
 
 __all__ = [
     "SEARCH_KINDS",
@@ -65,6 +73,8 @@ __all__ = [
     "ContributionRevision",
     "ExpertRequest",
     "COMMUNITY_ROLES",
+    "EMAIL_MODES",
+    "FOLLOW_LEVELS",
     "MEMBERSHIP_STATUSES",
     "METHODS",
     "VISIBILITIES",

@@ -16,6 +16,7 @@ VISIBILITIES = ("closed", "secret")
 METHODS = ("incident", "open", "consult")
 COMMUNITY_ROLES = ("member", "expert", "moderator")
 MEMBERSHIP_STATUSES = ("requested", "invited", "active", "declined", "removed", "left")
+FOLLOW_LEVELS = ("all", "mine", "none")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -78,6 +79,9 @@ class Membership(db.Model):  # type: ignore[name-defined]
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # For status "invited": the invitation counts only until this moment.
     invitation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the member hears about: "all" activity, only "mine" (own cases, requests to
+    # them), or "none" (membership matters only).
+    follow: Mapped[str] = mapped_column(String(5), default="all", server_default="all")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

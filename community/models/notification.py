@@ -32,6 +32,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set once the notification went out in a digest, so no digest repeats it.
+    digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     community: Mapped[Community | None] = relationship(lazy="joined")
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")

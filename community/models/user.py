@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
-    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +25,7 @@ from community.models.base import UTCDateTime, utcnow
 from community.models.organisation import Organisation, Theme
 
 USER_STATUSES = ("pending", "active", "suspended", "deleted")
+EMAIL_MODES = ("each", "daily", "weekly", "none")
 PLATFORM_ROLES = ("member", "admin")
 LOCALES = ("nl", "en")
 
@@ -66,8 +66,9 @@ class User(db.Model):  # type: ignore[name-defined]
     platform_role: Mapped[str] = mapped_column(String(10), default="member")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     locale: Mapped[str] = mapped_column(String(5), default="nl")
-    # Notification e-mails: sent at once (True) or not at all (False) for now.
-    email_notifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Notification e-mail: "each" (at once), "daily" or "weekly" digest, or "none".
+    email_mode: Mapped[str] = mapped_column(String(8), default="each", server_default="each")
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The personal calendar feed: a long random token, renewable (the old one stops at once).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))

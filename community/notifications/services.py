@@ -11,7 +11,7 @@ from sqlalchemy.sql import Select
 
 from community import mail
 from community.extensions import db
-from community.models import Community, Notification, User
+from community.models import Case, Community, Notification, User
 from community.models.base import utcnow
 from community.notifications.kinds import KINDS, names_for
 
@@ -25,10 +25,16 @@ def notify(
     target: Any = None,
     email: bool = True,
     **data: Any,
-) -> Notification:
-    """Add an in-app notification and, by default, an e-mail with the event and a link."""
+) -> Notification | None:
+    """Add an in-app notification and, by default, an e-mail with the event and a link.
+
+    Community activity respects the recipient's follow level for that community;
+    the e-mail follows their e-mail mode (digests collect the rest later).
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
+    if not _follows(recipient, kind, community, data):
+        return None
     notification = Notification(
         recipient_id=recipient.id,
         kind=kind,
@@ -40,8 +46,9 @@ def notify(
         data={**data, "community_name": community.name if community else None},
     )
     db.session.add(notification)
-    wants_mail = recipient.email_notifications or KINDS[kind].audience == "personal"
+    wants_mail = recipient.email_mode == "each" or KINDS[kind].audience == "personal"
     if email and wants_mail and recipient.status == "active":
+        notification.digested_at = utcnow()  # mailed already: no digest repeats it
         with force_locale(recipient.locale):
             text = KINDS[kind].text(notification)
             mail.enqueue(
@@ -53,6 +60,30 @@ def notify(
                 link=mail.site_url(KINDS[kind].link(notification)),
             )
     return notification
+
+
+# Kinds addressed to the recipient personally about their own work: they pass "mine".
+ABOUT_YOU = frozenset(
+    {"expert_requested", "expert_advice_given", "follow_up_requested", "meeting_place_free"}
+)
+
+
+def _follows(recipient: User, kind: str, community: Community | None, data: dict[str, Any]) -> bool:
+    if KINDS[kind].audience != "member" or community is None:
+        return True
+    membership = recipient.membership_in(community)
+    level = membership.follow if membership is not None else "all"
+    if level == "all":
+        return True
+    if level == "none":
+        return False
+    if kind in ABOUT_YOU:
+        return True
+    case_id = data.get("case_id")
+    author_id = (
+        db.session.scalar(select(Case.author_id).where(Case.id == case_id)) if case_id else None
+    )
+    return author_id == recipient.id
 
 
 def _visible(user: User) -> ColumnElement[bool]:

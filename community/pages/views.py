@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community.cases.experts import open_requests_for
 from community.communities.queries import my_communities
 from community.extensions import db
+from community.notifications import digest
 from community.security import safe_next_url
 
 bp = Blueprint("pages", __name__)
@@ -54,3 +55,16 @@ def healthz() -> tuple[dict[str, str], int]:
         db.session.rollback()
         return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str) -> str | BaseResponse:
+    """Stop digest e-mails from the link in a digest, without logging in."""
+    user = digest.user_for_unsubscribe(token)
+    if user is None:
+        return render_template("pages/unsubscribe.html", user=None, done=False)
+    if request.method == "POST":
+        user.email_mode = "none"
+        db.session.commit()
+        return render_template("pages/unsubscribe.html", user=user, done=True)
+    return render_template("pages/unsubscribe.html", user=user, done=False)
