@@ -33,11 +33,24 @@ _PENDING = "leerkring_outbox_pending"
 _COMMITTED = "leerkring_outbox_committed"
 
 
-def enqueue(recipient: str, subject: str, template: str, **context: Any) -> OutboxMessage:
-    """Render `templates/email/<template>.txt` and add it to the outbox."""
+def enqueue(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    members_only: tuple[int, int] | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render `templates/email/<template>.txt` and add it to the outbox.
+
+    `members_only=(community_id, user_id)`: deliver only while that user is still an
+    active member of that community.
+    """
     body = render_template(f"email/{template}.txt", **context)
     subject = " ".join(subject.split())[:255]  # a header is one line
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    if members_only is not None:
+        message.member_of_community_id, message.member_user_id = members_only
     db.session.add(message)
     db.session.flush()
     db.session.info.setdefault(_PENDING, []).append(message.id)
@@ -95,8 +108,29 @@ def sent_messages(app: Flask) -> list[EmailMessage]:
     return messages
 
 
+def _still_member(row: OutboxMessage) -> bool:
+    if row.member_of_community_id is None:
+        return True
+    from community.models import Membership
+
+    return (
+        db.session.scalar(
+            select(Membership.id).where(
+                Membership.community_id == row.member_of_community_id,
+                Membership.user_id == row.member_user_id,
+                Membership.status == "active",
+            )
+        )
+        is not None
+    )
+
+
 def _deliver_row(app: Flask, row: OutboxMessage) -> bool:
     backend = BACKENDS[app.config["MAIL_BACKEND"]]
+    if not _still_member(row):  # left or removed since: the mail is not theirs any more
+        row.dropped_at = utcnow()
+        row.sent_at = row.dropped_at
+        return False
     row.attempts += 1
     try:
         backend(app, build_message(row, app.config["MAIL_SENDER"]))

@@ -95,3 +95,29 @@ def test_mail_is_in_the_recipients_language(client, make_user, outbox):
     user = make_user(locale="en")
     client.post("/password/forgot", data={"email": user.email})
     assert outbox[-1]["Subject"] == "Set a new password for Leerkring"
+
+
+def test_community_mail_is_dropped_when_the_member_left_before_delivery(database_config):
+    from community.models import Membership
+    from community.notifications.services import notify
+
+    app = make_app(database_config, MAIL_DELIVERY="worker")
+    with database(app):
+        from community.models import Community, User
+
+        user = User(name="A", email="a@x.example", password_hash="x", status="active")
+        community = Community(name="K", slug="k", description="", description_html="", summary="")
+        _db.session.add_all([user, community])
+        _db.session.flush()
+        membership = Membership(user_id=user.id, community_id=community.id, status="active")
+        _db.session.add(membership)
+        _db.session.commit()
+        with app.test_request_context():
+            notify(user, "case_published", community=community, case_id=1, case_title="Titel")
+            _db.session.commit()
+        membership.status = "removed"
+        _db.session.commit()
+        assert mail.deliver_due(app) == 0
+        assert mail.sent_messages(app) == []
+        row = _db.session.scalar(select(OutboxMessage))
+        assert row.dropped_at is not None

@@ -24,3 +24,8 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # Mail about a community's activity goes out only while the recipient is still an
+    # active member of it when the message is delivered (the worker may run later).
+    member_of_community_id: Mapped[int | None]
+    member_user_id: Mapped[int | None]
+    dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -58,6 +58,9 @@ def notify(
                 user=recipient,
                 text=text,
                 link=mail.site_url(KINDS[kind].link(notification)),
+                members_only=(community.id, recipient.id)
+                if community is not None and KINDS[kind].audience != "personal"
+                else None,
             )
     return notification
 
