@@ -53,6 +53,17 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# Search latency on a generated data set (100,000 contributions); see docs/PERFORMANCE.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/search_bench.py --backend sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL (TEST_DATABASE_URL) =="; \
+		$(BIN)/python bench/search_bench.py --backend postgresql; \
+	else \
+		echo "TEST_DATABASE_URL is not set: the PostgreSQL benchmark was skipped."; \
+	fi
+
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance
 
