@@ -111,14 +111,17 @@ def sent_messages(app: Flask) -> list[EmailMessage]:
 def _still_member(row: OutboxMessage) -> bool:
     if row.member_of_community_id is None:
         return True
-    from community.models import Membership
+    from community.models import Membership, User
 
     return (
         db.session.scalar(
-            select(Membership.id).where(
+            select(Membership.id)
+            .join(User, User.id == Membership.user_id)
+            .where(
                 Membership.community_id == row.member_of_community_id,
                 Membership.user_id == row.member_user_id,
                 Membership.status == "active",
+                User.status == "active",
             )
         )
         is not None
@@ -145,24 +148,34 @@ def _deliver_row(app: Flask, row: OutboxMessage) -> bool:
 
 
 def deliver_due(app: Flask, ids: list[int] | None = None, limit: int = 50) -> int:
-    """Deliver due outbox rows (only `ids` when given); commit after each one."""
+    """Deliver due outbox rows (only `ids` when given), one at a time.
+
+    Each row is taken with `FOR UPDATE SKIP LOCKED` (PostgreSQL), sent, and committed
+    before the next: two workers never take the same row, and a crash never sends a
+    message twice. Rows that failed wait for their next attempt, so the loop ends.
+    """
+    started = utcnow()
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.attempts < app.config["MAIL_MAX_ATTEMPTS"],
-            OutboxMessage.next_attempt_at <= utcnow(),
+            OutboxMessage.next_attempt_at <= started,
         )
         .order_by(OutboxMessage.id)
-        .limit(limit)
+        .limit(1)
     )
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     delivered = 0
-    for row in db.session.scalars(query).all():
+    for _ in range(limit):
+        row = db.session.scalar(query)
+        if row is None:
+            break
         delivered += _deliver_row(app, row)
+        db.session.commit()
     db.session.commit()
     return delivered
 

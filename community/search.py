@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, and_, delete, false, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.sql import Select
 
 from community.extensions import db
@@ -88,6 +99,13 @@ def index_case(case: Case) -> None:
         title=case.title,
         body=body,
         scope="community",
+    )
+    # The contributions carry the case's title and theme: an edit reaches them too.
+    db.session.execute(
+        update(SearchDocument)
+        .where(SearchDocument.kind == "contribution", SearchDocument.case_id == case.id)
+        .values(title=case.title, theme_id=case.theme_id, community_id=case.community_id)
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -164,7 +182,8 @@ def _allowed(user: Any) -> ColumnElement[bool]:
 def _match(words: list[str]) -> tuple[ColumnElement[bool], Any]:
     """The backend's full-text condition and rank for the words."""
     if db.engine.dialect.name == "postgresql":
-        query = func.websearch_to_tsquery("dutch", " ".join(words))
+        # plainto: every word must match (as on SQLite); no operators from the query
+        query = func.plainto_tsquery("dutch", " ".join(words))
         tsv: ColumnElement[Any] = literal_column("search_documents.tsv")
         return tsv.op("@@")(query), func.ts_rank(tsv, query).desc()
     expression = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
@@ -225,18 +244,21 @@ def similar(
 
 
 def snippet(body: str, words: list[str]) -> Markup:
-    """A piece of the text around the first match, escaped first, then highlighted."""
+    """A piece of the text around the first match; each piece escaped, matches marked."""
     lowered = body.lower()
     positions = [lowered.find(w) for w in words if lowered.find(w) >= 0]
     start = max(min(positions) - SNIPPET // 3, 0) if positions else 0
     piece = " ".join(body[start : start + SNIPPET].split())
-    escaped = html.escape(piece)
-    if words:
-        pattern = re.compile("(" + "|".join(re.escape(html.escape(w)) for w in words) + ")", re.I)
-        escaped = pattern.sub(r"<mark>\1</mark>", escaped)
+    pattern = re.compile("(" + "|".join(re.escape(w) for w in words) + ")", re.I) if words else None
+    parts = pattern.split(piece) if pattern else [piece]
+    # split() with a group alternates text and matches: escape both, mark the matches
+    marked = "".join(
+        f"<mark>{html.escape(part)}</mark>" if index % 2 else html.escape(part)
+        for index, part in enumerate(parts)
+    )
     prefix = "… " if start > 0 else ""
     suffix = " …" if start + SNIPPET < len(body) else ""
-    return Markup(prefix + escaped + suffix)  # noqa: S704 - built from escaped text only
+    return Markup(prefix + marked + suffix)  # noqa: S704 - every piece is escaped
 
 
 @dataclass(frozen=True)

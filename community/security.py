@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, redirect, request, url_for
+from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -73,6 +73,14 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def refuse_nul_bytes() -> None:
+    """A NUL byte is never valid input (and PostgreSQL refuses it): answer 400 at once."""
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
+    ):
+        abort(400)
+
+
 def require_login() -> BaseResponse | None:
     """The app-wide `before_request` hook: anonymous visitors go to the login page."""
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
@@ -101,5 +109,6 @@ def init_app(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUser
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
+    app.before_request(refuse_nul_bytes)
     app.before_request(require_login)
     app.after_request(set_security_headers)

@@ -9,13 +9,13 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from community import audit, mail
 from community.accounts import passwords, tokens
 from community.exceptions import DomainError
 from community.extensions import db
-from community.models import Organisation, OrganisationDomain, Theme, User
+from community.models import Notification, Organisation, OrganisationDomain, Theme, User
 from community.models.base import utcnow
 from community.models.user import new_token
 
@@ -205,6 +205,14 @@ def update_profile(
     expertise_ids: list[int],
     email_mode: str,
 ) -> None:
+    if email_mode in {"daily", "weekly"} and user.email_mode != email_mode:
+        # A digest starts from now: what happened before was in the app already.
+        db.session.execute(
+            update(Notification)
+            .where(Notification.recipient_id == user.id, Notification.digested_at.is_(None))
+            .values(digested_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     user.email_mode = email_mode
     user.name = name.strip()
     user.job_title = job_title.strip()

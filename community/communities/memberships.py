@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from community import audit, policy
 from community.exceptions import DomainError
 from community.extensions import db
+from community.meetings.services import release_seats
 from community.models import Community, Invitation, Membership, User
 from community.models.base import utcnow
 from community.notifications.services import notify
@@ -214,6 +215,7 @@ def remove_member(actor: User, membership: Membership, reason: str, ip: str | No
     ):
         raise DomainError(None, _("Dit lid is al niet meer actief."))
     close_invitations(community.id, membership.user.email, accepted_by=None)
+    release_seats(membership.user_id, community)
     record("membership.removed", actor, membership, ip, reason=reason.strip())
     notify(membership.user, "removed", community=community, actor=actor, target=membership)
 
@@ -238,6 +240,7 @@ def leave(user: User, community: Community, ip: str | None) -> None:
         decision_message="",
     ):
         raise DomainError(None, _("Je bent al geen lid meer van deze leergemeenschap."))
+    release_seats(user.id, community)
     record("membership.left", user, membership, ip)
 
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from community.accounts.forms import MultiCheckboxField
 from community.cases.forms import _text
 from community.labels import meeting_kind_label, response_label
 from community.models import MEETING_KINDS, RESPONSES
+from community.models.base import AMSTERDAM
 
 REQUIRED = _l("Vul dit veld in.")
 WHEN = _l("Vul een datum en tijd in, bijvoorbeeld 2026-03-12 09:30.")
@@ -64,12 +73,30 @@ class MeetingForm(FlaskForm):
     )
     cases = MultiCheckboxField(_l("Casussen op de agenda"), coerce=int)
 
+    def validate_starts_at(self, field: DateTimeLocalField) -> None:
+        _check_moment(field)
+
+    def validate_ends_at(self, field: DateTimeLocalField) -> None:
+        _check_moment(field)
+
     def __init__(
         self, *args: Any, hosts: list[SelectChoice], cases: list[SelectChoice], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.host.choices = [SelectChoice(0, str(_l("Geen"))), *hosts]
         self.cases.choices = cases
+
+
+def _check_moment(field: DateTimeLocalField) -> None:
+    """A real Dutch clock time in a sensible year (not one skipped when summer time starts)."""
+    value = field.data
+    if value is None:
+        return
+    if not 2000 <= value.year <= 2100:
+        raise ValidationError(_l("Kies een datum tussen 2000 en 2100."))
+    local = value.replace(tzinfo=AMSTERDAM)
+    if local.astimezone(UTC).astimezone(AMSTERDAM).replace(tzinfo=None) != value:
+        raise ValidationError(_l("Deze tijd bestaat niet door de overgang naar zomertijd."))
 
 
 class RsvpForm(FlaskForm):

@@ -12,7 +12,16 @@ from sqlalchemy import delete, func, select
 from community import audit, markdown, policy, search
 from community.exceptions import DomainError
 from community.extensions import db
-from community.models import Case, Community, Meeting, MeetingCase, Organisation, Rsvp, User
+from community.models import (
+    Case,
+    Community,
+    Meeting,
+    MeetingCase,
+    Membership,
+    Organisation,
+    Rsvp,
+    User,
+)
 from community.models.base import utcnow
 from community.notifications.services import notify
 
@@ -85,6 +94,7 @@ def create_meeting(user: User, community: Community, data: MeetingData, ip: str 
 def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | None) -> bool:
     """Save changes; members who said yes or maybe hear about a new time or place."""
     policy.require(policy.can_edit_meeting(user, meeting))
+    _lock(meeting)
     before = (
         meeting.starts_at,
         meeting.ends_at,
@@ -104,7 +114,14 @@ def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | No
     moved = before != after
     meeting.sequence += 1
     search.index_meeting(meeting)
-    _settle_waiting_list(meeting)
+    for promoted in _settle_waiting_list(meeting):
+        notify(
+            promoted.user,
+            "meeting_place_free",
+            community=meeting.community,
+            target=meeting,
+            **meeting_data(meeting),
+        )
     audit.record(
         "meeting.updated",
         actor=user,
@@ -127,11 +144,31 @@ def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | No
     return moved
 
 
+def _lock(meeting: Meeting) -> None:
+    """One response or change per meeting at a time (a row lock on PostgreSQL)."""
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+
+
+def _current_member() -> Any:
+    """Responses of people who are (still) active members of the meeting's community."""
+    return (
+        select(Membership.id)
+        .where(
+            Membership.user_id == Rsvp.user_id,
+            Membership.community_id == Meeting.community_id,
+            Membership.status == "active",
+        )
+        .correlate(Rsvp, Meeting)
+        .exists()
+    )
+
+
 def _responses(meeting: Meeting, responses: tuple[str, ...]) -> list[Rsvp]:
     return list(
         db.session.scalars(
             select(Rsvp)
-            .where(Rsvp.meeting_id == meeting.id, Rsvp.response.in_(responses))
+            .join(Meeting, Meeting.id == Rsvp.meeting_id)
+            .where(Rsvp.meeting_id == meeting.id, Rsvp.response.in_(responses), _current_member())
             .order_by(Rsvp.responded_at, Rsvp.id)
         )
     )
@@ -152,6 +189,7 @@ def _settle_waiting_list(meeting: Meeting) -> list[Rsvp]:
 
 def respond(user: User, meeting: Meeting, response: str, ip: str | None) -> Rsvp:
     policy.require(policy.can_respond_to_meeting(user, meeting))
+    _lock(meeting)  # one response at a time: the capacity holds, a double click is one row
     rsvp = db.session.scalar(
         select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.user_id == user.id)
     )
@@ -197,10 +235,37 @@ def write_report(user: User, meeting: Meeting, report: str, ip: str | None) -> N
 def counts(meeting: Meeting) -> dict[str, int]:
     rows = db.session.execute(
         select(Rsvp.response, Rsvp.waitlisted, func.count())
-        .where(Rsvp.meeting_id == meeting.id)
+        .join(Meeting, Meeting.id == Rsvp.meeting_id)
+        .where(Rsvp.meeting_id == meeting.id, _current_member())
         .group_by(Rsvp.response, Rsvp.waitlisted)
     ).all()
     result = {"yes": 0, "no": 0, "maybe": 0, "waiting": 0}
     for response, waitlisted, n in rows:
         result["waiting" if waitlisted else response] += n
     return result
+
+
+def release_seats(user_id: int, community: Community) -> None:
+    """Someone left or was removed: their responses go, and the waiting lists move up."""
+    rsvps = db.session.scalars(
+        select(Rsvp)
+        .join(Meeting, Meeting.id == Rsvp.meeting_id)
+        .where(Rsvp.user_id == user_id, Meeting.community_id == community.id)
+    ).all()
+    meetings = {rsvp.meeting_id for rsvp in rsvps if rsvp.response == "yes"}
+    for rsvp in rsvps:
+        db.session.delete(rsvp)
+    db.session.flush()
+    for meeting_id in meetings:
+        meeting = db.session.get(Meeting, meeting_id)
+        if meeting is None or meeting.ends_at < utcnow():
+            continue
+        _lock(meeting)
+        for promoted in _settle_waiting_list(meeting):
+            notify(
+                promoted.user,
+                "meeting_place_free",
+                community=community,
+                target=meeting,
+                **meeting_data(meeting),
+            )

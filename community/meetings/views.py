@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 
@@ -23,6 +24,7 @@ from community.models import Case, Community, Meeting, Membership, Organisation,
 from community.models.base import AMSTERDAM
 
 bp = Blueprint("meetings", __name__)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def load_meeting(slug: str, meeting_id: int) -> tuple[Community, Meeting]:
@@ -187,8 +189,10 @@ def meeting_ics(slug: str, meeting_id: int) -> Response:
 @limiter.limit("60 per minute")
 def calendar_feed(token: str) -> Response:
     """The personal feed: the token is the key; leaving a community removes its meetings."""
-    user = db.session.scalar(select(User).where(User.calendar_token == token)) if token else None
-    if user is None or user.status != "active" or len(token) < 32:
+    if not TOKEN.fullmatch(token):
+        abort(404)
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    if user is None or user.status != "active":
         abort(404)
     communities = list(
         db.session.scalars(

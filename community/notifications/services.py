@@ -46,7 +46,8 @@ def notify(
         data={**data, "community_name": community.name if community else None},
     )
     db.session.add(notification)
-    wants_mail = recipient.email_mode == "each" or KINDS[kind].audience == "personal"
+    personal = KINDS[kind].audience == "personal"
+    wants_mail = recipient.email_mode == "each" or (personal and recipient.email_mode != "none")
     if email and wants_mail and recipient.status == "active":
         notification.digested_at = utcnow()  # mailed already: no digest repeats it
         with force_locale(recipient.locale):
@@ -67,7 +68,13 @@ def notify(
 
 # Kinds addressed to the recipient personally about their own work: they pass "mine".
 ABOUT_YOU = frozenset(
-    {"expert_requested", "expert_advice_given", "follow_up_requested", "meeting_place_free"}
+    {
+        "expert_requested",
+        "expert_advice_given",
+        "follow_up_requested",
+        "meeting_place_free",
+        "meeting_changed",  # sent only to those who said yes or maybe
+    }
 )
 
 
@@ -76,12 +83,10 @@ def _follows(recipient: User, kind: str, community: Community | None, data: dict
         return True
     membership = recipient.membership_in(community)
     level = membership.follow if membership is not None else "all"
-    if level == "all":
+    if level == "all" or kind in ABOUT_YOU:
         return True
     if level == "none":
         return False
-    if kind in ABOUT_YOU:
-        return True
     case_id = data.get("case_id")
     author_id = (
         db.session.scalar(select(Case.author_id).where(Case.id == case_id)) if case_id else None

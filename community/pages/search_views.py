@@ -27,7 +27,12 @@ def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
 @bp.route("/search")
 def search_page() -> str:
     query = request.args.get("q", "")[: search.MAX_QUERY * 2]
+    member_of = [
+        cid for cid, m in current_user.memberships_by_community().items() if m.status == "active"
+    ]
     community_id = request.args.get("community", type=int)
+    if community_id not in member_of:
+        community_id = None  # only the user's own communities can be chosen
     kind = request.args.get("type") if request.args.get("type") in SEARCH_KINDS else None
     theme_slug = request.args.get("theme") or None
     theme = db.session.scalar(select(Theme).where(Theme.slug == theme_slug)) if theme_slug else None
@@ -49,13 +54,14 @@ def search_page() -> str:
         words = search.terms(query)
         hits = [
             search.Hit(
-                d, search.snippet(d.body, words), _url(d, slugs), communities[d.community_id].name
+                d,
+                search.snippet(d.body, words),
+                _url(d, slugs),
+                # A library approach of a community the user is not in: no community name.
+                communities[d.community_id].name if d.community_id in member_of else "",
             )
             for d in page.items
         ]
-    member_of = [
-        cid for cid, m in current_user.memberships_by_community().items() if m.status == "active"
-    ]
     my_communities = (
         list(
             db.session.scalars(
