@@ -76,6 +76,8 @@ def register_blueprints(app: Flask) -> None:
     from community.communities.views import bp as communities_bp
     from community.meetings import notification_kinds as meeting_kinds  # noqa: F401
     from community.meetings.views import bp as meetings_bp
+    from community.moderation import notification_kinds as moderation_kinds  # noqa: F401
+    from community.moderation.views import bp as moderation_bp
     from community.notifications.views import bp as notifications_bp
     from community.pages.search_views import bp as search_bp
     from community.pages.views import bp as pages_bp
@@ -93,5 +95,6 @@ def register_blueprints(app: Flask) -> None:
         approaches_bp,
         meetings_bp,
         search_bp,
+        moderation_bp,
     ):
         app.register_blueprint(blueprint)

@@ -64,6 +64,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
         "PASSWORD_HASH_METHOD": "scrypt",
+        "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@leerkring.example"),
+        "SECURITY_TXT_EXPIRES": os.environ.get("SECURITY_TXT_EXPIRES", "2027-12-31T23:00:00.000Z"),
     }
 
 

@@ -157,3 +157,14 @@ def meeting_kind_label(kind: str) -> str:
 def response_label(response: str) -> str:
     labels = {"yes": _("Ja, ik kom"), "no": _("Nee"), "maybe": _("Misschien")}
     return labels.get(response, response)
+
+
+def flag_reason_label(reason: str) -> str:
+    labels = {
+        "personal_data": _("Persoonsgegevens van inwoners"),
+        "offensive": _("Kwetsend of ongepast"),
+        "off_topic": _("Hoort hier niet"),
+        "confidential": _("Vertrouwelijke informatie"),
+        "other": _("Iets anders"),
+    }
+    return labels.get(reason, reason)

@@ -245,6 +245,8 @@ def can_edit_case(user: Actor, case: Any) -> bool:
 def allowed_contribution_kinds(user: Actor, case: Any) -> frozenset[str]:
     if not can_view_case(user, case) or not _writable(case):
         return frozenset()
+    if case.locked_at is not None or case.hidden_at is not None:
+        return frozenset()
     role = community_role(user, case.community) or "member"
     return cycle.allowed_kinds(case.community.method, case.phase, role, is_case_author(user, case))
 
@@ -401,6 +403,29 @@ def can_respond_to_meeting(user: Actor, meeting: Any) -> bool:
         and meeting.community.archived_at is None
         and meeting.ends_at > utcnow()
     )
+
+
+# Moderation --------------------------------------------------------------------
+
+
+def can_moderate_content(user: Actor, community: Any) -> bool:
+    """Hide, lock, handle flags: the community's own moderators (admins do not read content)."""
+    return is_moderator(user, community)
+
+
+def can_see_hidden(user: Actor, obj: Any, community: Any) -> bool:
+    """Hidden text stays readable for its author and the community's moderators."""
+    return (is_active_user(user) and obj.author_id == user.id) or can_moderate_content(
+        user, community
+    )
+
+
+def can_flag(user: Actor, community: Any, visible: bool) -> bool:
+    return is_active_user(user) and visible and community is not None
+
+
+def can_view_audit(user: Actor, community: Any) -> bool:
+    return can_moderate_content(user, community) or (is_active_user(user) and user.is_admin)
 
 
 def require(allowed: bool) -> None:

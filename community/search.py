@@ -76,10 +76,16 @@ def remove(kind: str, object_id: int) -> None:
     )
 
 
-def index_case(case: Case) -> None:
-    if case.phase == "draft":  # drafts are the author's alone
-        remove("case", case.id)
+def index_case(case: Case, *, with_contributions: bool = False) -> None:
+    if case.phase == "draft" or case.hidden_at is not None:
+        # Drafts are the author's alone; a hidden case is found by nobody, nor its replies.
+        db.session.execute(delete(SearchDocument).where(SearchDocument.case_id == case.id))
         return
+    if with_contributions:  # back from hidden: its contributions come back too
+        for contribution in db.session.scalars(
+            select(Contribution).where(Contribution.case_id == case.id)
+        ):
+            index_contribution(contribution)
     body = "\n".join(
         [
             case.context,
@@ -111,6 +117,9 @@ def index_case(case: Case) -> None:
 
 def index_contribution(contribution: Contribution) -> None:
     case = contribution.case
+    if contribution.hidden_at is not None or case.hidden_at is not None or case.phase == "draft":
+        remove("contribution", contribution.id)
+        return
     body = contribution.body + "\n" + _names("contribution", contribution.id)
     _put(
         "contribution",

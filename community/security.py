@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "members.show_invitation",
         "meetings.calendar_feed",
         "pages.unsubscribe",
+        "pages.security_txt",
     }
 )
 

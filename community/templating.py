@@ -25,6 +25,8 @@ def init_app(app: Flask) -> None:
         phase_explanation=labels.phase_explanation,
         contribution_label=labels.kind_of_contribution_label,
         adoption_status_label=labels.adoption_status_label,
+        flag_reason_label=labels.flag_reason_label,
+        flag_reasons=("personal_data", "offensive", "off_topic", "confidential", "other"),
         meeting_kind_label=labels.meeting_kind_label,
         response_label=labels.response_label,
     )
@@ -42,7 +44,14 @@ def init_app(app: Flask) -> None:
 
             return unread_count(current_user) if policy.is_active_user(current_user) else 0
 
-        return {"unread_notifications": unread_notifications}
+        def open_flags() -> int:
+            from flask_login import current_user
+
+            from community.moderation.services import queue
+
+            return len(queue(current_user)) if policy.is_active_user(current_user) else 0
+
+        return {"unread_notifications": unread_notifications, "open_flags": open_flags}
 
     @app.context_processor
     def _theme_name() -> dict[str, Any]:

@@ -38,6 +38,8 @@ COMMUNITY_ENDPOINTS = {
     "contributions.mark_valuable": "member",
     "cases.write_follow_up": "member",  # the case author, once the case is closed
     "approaches.new_approach": "member",
+    "moderation.lock_case": "moderator",
+    "moderation.community_audit": "moderator",
     "meetings.new_meeting": "moderator",
     "meetings.show_meeting": "member",
     "meetings.edit_meeting": "moderator",

@@ -18,11 +18,17 @@ def may_download(attachment: Attachment) -> bool:
         approach = db.session.get(Approach, attachment.owner_id)
         return policy.can_view_approach(current_user, approach)
     if attachment.owner_type == "case":
-        case = db.session.get(Case, attachment.owner_id)
+        case = owner = db.session.get(Case, attachment.owner_id)
     else:
-        contribution = db.session.get(Contribution, attachment.owner_id)
-        case = contribution.case if contribution is not None else None
-    return policy.can_view_case(current_user, case)
+        owner = db.session.get(Contribution, attachment.owner_id)
+        case = owner.case if owner is not None else None
+    if not policy.can_view_case(current_user, case):
+        return False
+    assert case is not None
+    assert owner is not None
+    # Hidden by a moderator: for the author and the moderators only.
+    hidden = [obj for obj in (case, owner) if obj.hidden_at is not None]
+    return all(policy.can_see_hidden(current_user, obj, case.community) for obj in hidden)
 
 
 @bp.route("/files/<int:attachment_id>")

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.sql import Select
 
+from community import policy
 from community.extensions import db
 from community.models import (
     Approach,
@@ -36,14 +37,13 @@ def contribution_counts(case_ids: list[int]) -> dict[int, int]:
 
 def case_list(community: Community, user: Any, phase: str | None, theme: str | None) -> Select[Any]:
     """Published cases plus the user's own drafts, newest activity first."""
-    query = (
-        select(Case)
-        .where(
-            Case.community_id == community.id,
-            or_(Case.phase != "draft", Case.author_id == user.id),
-        )
-        .order_by(Case.last_activity_at.desc(), Case.id.desc())
+    query = select(Case).where(
+        Case.community_id == community.id,
+        or_(Case.phase != "draft", Case.author_id == user.id),
     )
+    if not policy.can_moderate_content(user, community):
+        query = query.where(or_(Case.hidden_at.is_(None), Case.author_id == user.id))
+    query = query.order_by(Case.last_activity_at.desc(), Case.id.desc())
     if phase:
         query = query.where(Case.phase == phase)
     if theme:

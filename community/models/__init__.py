@@ -30,6 +30,7 @@ from community.models.community import (
     Invitation,
     Membership,
 )
+from community.models.flag import FLAG_REASONS, FLAG_STATUSES, FLAG_TARGETS, Flag
 from community.models.meeting import MEETING_KINDS, RESPONSES, Meeting, MeetingCase, Rsvp
 from community.models.notification import Notification
 from community.models.organisation import (
@@ -50,6 +51,10 @@ from community.models.user import (
 )
 
 __all__ = [
+    "FLAG_REASONS",
+    "FLAG_STATUSES",
+    "FLAG_TARGETS",
+    "Flag",
     "SEARCH_KINDS",
     "SearchDocument",
     "MEETING_KINDS",

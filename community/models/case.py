@@ -67,9 +67,15 @@ class Case(db.Model):  # type: ignore[name-defined]
     follow_up_html: Mapped[str] = mapped_column(Text, default="")
     follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     follow_up_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Moderation: hidden (soft; the text stays) and locked against new contributions.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_reason: Mapped[str | None] = mapped_column(String(500))
 
     community: Mapped[Community] = relationship(lazy="joined")
-    author: Mapped[User | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     theme: Mapped[Theme | None] = relationship(lazy="joined")
 
@@ -116,8 +122,11 @@ class Contribution(db.Model):  # type: ignore[name-defined]
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
-    author: Mapped[User | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     case: Mapped[Case] = relationship()
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, update
 from sqlalchemy.sql import Select
 
 from community import mail
@@ -108,9 +108,18 @@ def _visible(user: User) -> ColumnElement[bool]:
         moderator_clause = or_(
             moderator_clause, Notification.kind.in_(names_for("moderator", for_admins=True))
         )
+    hidden_cases = select(Case.id).where(
+        Case.hidden_at.is_not(None),
+        Case.author_id != user.id,
+        Case.community_id.not_in(moderating) if moderating else true(),
+    )
+    about_hidden = and_(
+        Notification.target_type == "cases", Notification.target_id.in_(hidden_cases)
+    )
     return and_(
         Notification.recipient_id == user.id,
         Notification.kind.in_(list(KINDS)),
+        not_(about_hidden),
         or_(
             Notification.kind.in_(names_for("personal")),
             and_(

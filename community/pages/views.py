@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
@@ -68,3 +77,16 @@ def unsubscribe(token: str) -> str | BaseResponse:
         db.session.commit()
         return render_template("pages/unsubscribe.html", user=user, done=True)
     return render_template("pages/unsubscribe.html", user=user, done=False)
+
+
+@bp.route("/.well-known/security.txt")
+def security_txt() -> Response:
+    """RFC 9116: where to report a vulnerability, and until when this file holds."""
+    config = current_app.config
+    body = (
+        f"Contact: {config['SECURITY_CONTACT']}\n"
+        f"Expires: {config['SECURITY_TXT_EXPIRES']}\n"
+        "Preferred-Languages: nl, en\n"
+        f"Canonical: {config['BASE_URL']}/.well-known/security.txt\n"
+    )
+    return Response(body, mimetype="text/plain")

@@ -1,0 +1,150 @@
+"""Flags, hiding, locking: every moderator action has a reason and an audit row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from community import audit, policy, search
+from community.exceptions import DomainError
+from community.extensions import db
+from community.models import Approach, Case, Community, Contribution, Flag, User
+from community.models.base import utcnow
+from community.notifications.services import notify
+
+
+def resolve_target(target_type: str, target_id: int) -> tuple[Any, Community | None, bool]:
+    """The flagged object, its community, and whether the current user may see it."""
+    from flask_login import current_user
+
+    if target_type == "case":
+        case = db.session.get(Case, target_id)
+        return case, case.community if case else None, policy.can_view_case(current_user, case)
+    if target_type == "contribution":
+        contribution = db.session.get(Contribution, target_id)
+        case = contribution.case if contribution else None
+        return (
+            contribution,
+            case.community if case else None,
+            policy.can_view_case(current_user, case),
+        )
+    approach = db.session.get(Approach, target_id)
+    return (
+        approach,
+        approach.community if approach else None,
+        policy.can_view_approach(current_user, approach),
+    )
+
+
+def flag(
+    user: User, target_type: str, target_id: int, reason: str, details: str, ip: str | None
+) -> Flag:
+    _obj, community, visible = resolve_target(target_type, target_id)
+    policy.require_visible(policy.can_flag(user, community, visible))
+    assert community is not None
+    item = Flag(
+        reporter_id=user.id,
+        community_id=community.id,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+        details=details.strip(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(item)
+    except IntegrityError:
+        raise DomainError(None, _("Je hebt dit al gemeld. De moderatoren kijken ernaar.")) from None
+    audit.record(
+        "flag.created",
+        actor=user,
+        target=item,
+        community_id=community.id,
+        ip=ip,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+    )
+    return item
+
+
+def resolve_flag(user: User, item: Flag, status: str, resolution: str, ip: str | None) -> None:
+    policy.require(policy.can_moderate_content(user, item.community) and item.status == "open")
+    if not resolution.strip():
+        raise DomainError("resolution", _("Geef een reden of toelichting."))
+    item.status, item.resolution = status, resolution.strip()
+    item.resolver_id, item.resolved_at = user.id, utcnow()
+    audit.record(
+        "flag.resolved",
+        actor=user,
+        target=item,
+        community_id=item.community_id,
+        ip=ip,
+        status=status,
+        reason=resolution.strip(),
+    )
+    reporter = db.session.get(User, item.reporter_id) if item.reporter_id else None
+    if reporter is not None:
+        notify(reporter, "flag_handled", community=item.community, actor=user, status=status)
+
+
+def set_hidden(
+    user: User, obj: Case | Contribution, hidden: bool, reason: str, ip: str | None
+) -> None:
+    case = obj if isinstance(obj, Case) else obj.case
+    policy.require(policy.can_moderate_content(user, case.community))
+    if not reason.strip():
+        raise DomainError("reason", _("Geef een reden."))
+    obj.hidden_at = utcnow() if hidden else None
+    obj.hidden_by_id = user.id if hidden else None
+    obj.hidden_reason = reason.strip() if hidden else None
+    if isinstance(obj, Case):
+        search.index_case(obj, with_contributions=not hidden)
+    else:
+        search.index_contribution(obj)
+    kind = "case" if isinstance(obj, Case) else "contribution"
+    audit.record(
+        f"{kind}.{'hidden' if hidden else 'unhidden'}",
+        actor=user,
+        target=obj,
+        community_id=case.community_id,
+        ip=ip,
+        reason=reason.strip(),
+    )
+
+
+def set_locked(user: User, case: Case, locked: bool, reason: str, ip: str | None) -> None:
+    policy.require(policy.can_moderate_content(user, case.community))
+    if not reason.strip():
+        raise DomainError("reason", _("Geef een reden."))
+    case.locked_at = utcnow() if locked else None
+    case.locked_reason = reason.strip() if locked else None
+    audit.record(
+        f"case.{'locked' if locked else 'unlocked'}",
+        actor=user,
+        target=case,
+        community_id=case.community_id,
+        ip=ip,
+        reason=reason.strip(),
+    )
+
+
+def queue(user: User) -> list[Flag]:
+    """Open flags of the communities the user moderates."""
+    moderating = [
+        cid
+        for cid, m in user.memberships_by_community().items()
+        if m.status == "active" and m.role == "moderator"
+    ]
+    if not moderating:
+        return []
+    return list(
+        db.session.scalars(
+            select(Flag)
+            .where(Flag.community_id.in_(moderating), Flag.status == "open")
+            .order_by(Flag.created_at)
+        )
+    )

@@ -1,0 +1,219 @@
+"""Flags, the moderation queue, hiding, locking and the audit logs."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from community import policy
+from community.communities import access
+from community.communities.queries import history, users_by_id
+from community.exceptions import DomainError
+from community.extensions import db
+from community.formtools import client_ip, flash_success
+from community.models import FLAG_REASONS, FLAG_TARGETS, AuditEvent, Case, Contribution, Flag
+from community.moderation import services
+from community.pagination import MAX_ID, paginate
+
+bp = Blueprint("moderation", __name__)
+
+
+def _back() -> str:
+    from community.security import safe_next_url
+
+    return safe_next_url(request.form.get("next"), url_for("pages.home"))
+
+
+@bp.route("/flags", methods=["POST"])
+def create_flag() -> BaseResponse:
+    target_type, _sep, raw_id = request.form.get("target", "").partition(":")
+    reason = request.form.get("reason", "")
+    if target_type not in FLAG_TARGETS or not raw_id.isdecimal() or int(raw_id) > MAX_ID:
+        abort(404)
+    if reason not in FLAG_REASONS:
+        flash(_("Kies een reden voor je melding."), "error")
+        return redirect(_back())
+    try:
+        services.flag(
+            current_user,
+            target_type,
+            int(raw_id),
+            reason,
+            request.form.get("details", "")[:2000],
+            client_ip(),
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(_back())
+    db.session.commit()
+    flash_success(_("Dank je. De moderatoren bekijken je melding."))
+    return redirect(_back())
+
+
+@bp.route("/moderation")
+def show_queue() -> str:
+    flags = services.queue(current_user)
+    targets = {
+        (f.target_type, f.target_id): services.resolve_target(f.target_type, f.target_id)[0]
+        for f in flags
+    }
+    return render_template("moderation/queue.html", flags=flags, targets=targets)
+
+
+@bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
+def resolve_flag(flag_id: int) -> BaseResponse:
+    item = db.session.get(Flag, flag_id)
+    if item is None or not policy.can_moderate_content(current_user, item.community):
+        abort(404)
+    status = "dismissed" if request.form.get("status") == "dismissed" else "handled"
+    try:
+        services.resolve_flag(
+            current_user, item, status, request.form.get("resolution", "")[:500], client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("moderation.show_queue"))
+    db.session.commit()
+    flash_success(_("De melding is afgehandeld. De melder krijgt bericht."))
+    return redirect(url_for("moderation.show_queue"))
+
+
+def _hideable(kind: str, object_id: int) -> Case | Contribution:
+    obj: Case | Contribution | None
+    if kind == "case":
+        obj = db.session.get(Case, object_id)
+        case = obj
+    elif kind == "contribution":
+        obj = db.session.get(Contribution, object_id)
+        case = obj.case if obj is not None else None
+    else:
+        abort(404)
+    if obj is None or not policy.can_view_case(current_user, case):
+        abort(404)
+    return obj
+
+
+def _set_hidden(kind: str, object_id: int, hidden: bool) -> BaseResponse:
+    obj = _hideable(kind, object_id)
+    try:
+        services.set_hidden(
+            current_user, obj, hidden, request.form.get("reason", "")[:500], client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(_back())
+    db.session.commit()
+    flash_success(_("Verborgen.") if hidden else _("Weer zichtbaar."))
+    return redirect(_back())
+
+
+@bp.route("/moderation/<kind>/<int:object_id>/hide", methods=["POST"])
+def hide(kind: str, object_id: int) -> BaseResponse:
+    return _set_hidden(kind, object_id, True)
+
+
+@bp.route("/moderation/<kind>/<int:object_id>/unhide", methods=["POST"])
+def unhide(kind: str, object_id: int) -> BaseResponse:
+    return _set_hidden(kind, object_id, False)
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/lock", methods=["POST"])
+def lock_case(slug: str, case_id: int) -> BaseResponse:
+    community = access.member_community(slug)
+    case = db.session.get(Case, case_id)
+    if (
+        case is None
+        or case.community_id != community.id
+        or not policy.can_view_case(current_user, case)
+    ):
+        abort(404)
+    locked = request.form.get("locked", "1") == "1"
+    try:
+        services.set_locked(
+            current_user, case, locked, request.form.get("reason", "")[:500], client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash_success(
+            _("De casus is gesloten voor nieuwe bijdragen.")
+            if locked
+            else _("De casus is weer open voor bijdragen.")
+        )
+    return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+
+
+def _csv(events: list[AuditEvent]) -> Response:
+    """The audit log as CSV; cells that a spreadsheet would run as a formula are made inert."""
+    people = users_by_id({e.actor_id for e in events if e.actor_id})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time_utc", "actor", "action", "target", "community_id", "ip", "data"])
+    for e in events:
+        actor = people[e.actor_id].email if e.actor_id in people else ""
+        row = [
+            e.created_at.isoformat(),
+            actor,
+            e.action,
+            f"{e.target_type or ''}:{e.target_id or ''}",
+            e.community_id or "",
+            e.ip or "",
+            str(e.data),
+        ]
+        writer.writerow([_inert(str(cell)) for cell in row])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=audit.csv"
+    return response
+
+
+def _inert(cell: str) -> str:
+    return "'" + cell if cell[:1] in {"=", "+", "-", "@", "\t", "\r"} else cell
+
+
+@bp.route("/c/<slug>/audit")
+def community_audit(slug: str) -> str | Response:
+    community = access.moderated_community(slug)
+    policy.require(policy.can_view_audit(current_user, community))
+    if request.args.get("format") == "csv":
+        return _csv(list(db.session.scalars(history(community).limit(10000))))
+    page = paginate(history(community), 50)
+    ids = {e.actor_id for e in page.items if e.actor_id} | {
+        int(e.data["user_id"]) for e in page.items if isinstance(e.data.get("user_id"), int)
+    }
+    return render_template(
+        "communities/history.html",
+        community=community,
+        page=page,
+        people=users_by_id(ids),
+        audit=True,
+    )
+
+
+@bp.route("/admin/audit")
+def admin_audit() -> str | Response:
+    policy.require(policy.can_manage_accounts(current_user))
+    query = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    action = request.args.get("action") or None
+    if action:
+        query = query.where(AuditEvent.action.like(f"{action[:60]}%"))
+    community_id = request.args.get("community", type=int)
+    if community_id and community_id <= MAX_ID:
+        query = query.where(AuditEvent.community_id == community_id)
+    if request.args.get("format") == "csv":
+        return _csv(list(db.session.scalars(query.limit(50000))))
+    page = paginate(query, 50)
+    people = users_by_id({e.actor_id for e in page.items if e.actor_id})
+    return render_template(
+        "moderation/admin_audit.html",
+        page=page,
+        people=people,
+        action=action,
+        community_id=community_id,
+    )

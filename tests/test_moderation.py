@@ -1,0 +1,296 @@
+"""Flags, the review queue, hiding, locking, audit logs and security.txt."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from community.models import Contribution, Flag, Notification
+from tests.conftest import login
+
+
+@pytest.fixture
+def kring(app, tmp_path, make_community, make_membership, make_user, make_case, make_contribution):
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    community = make_community(name="Kring A")
+    moderator, author, member = (
+        make_user(name="Mo"),
+        make_user(name="Auteur"),
+        make_user(name="Lid"),
+    )
+    make_membership(moderator, community, role="moderator")
+    make_membership(author, community)
+    make_membership(member, community)
+    case = make_case(
+        community,
+        author,
+        phase="questions",
+        title="Casus Paardenbloem",
+        context="Tekst over paardenbloemen",
+    )
+    contribution = make_contribution(
+        case, author, kind="answer", body="ONGEPAST antwoord met paardenbloem"
+    )
+    from community import search
+
+    with app.test_request_context():
+        search.index_case(case)
+        search.index_contribution(contribution)
+        from community.extensions import db
+
+        db.session.commit()
+    return {
+        "community": community,
+        "moderator": moderator,
+        "author": author,
+        "member": member,
+        "case": case,
+        "contribution": contribution,
+    }
+
+
+def test_flag_queue_and_handling(app, client, db, kring):
+    w = kring
+    login(client, w["member"].email)
+    target = f"contribution:{w['contribution'].id}"
+    client.post("/flags", data={"target": target, "reason": "offensive", "details": "Grof"})
+    response = client.post(
+        "/flags", data={"target": target, "reason": "offensive"}, follow_redirects=True
+    )
+    assert "al gemeld" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(Flag)).all()) == 1
+    moderator = app.test_client()
+    login(moderator, w["moderator"].email)
+    home = moderator.get("/").get_data(as_text=True)
+    assert "Te beoordelen" in home
+    queue = moderator.get("/moderation").get_data(as_text=True)
+    assert "Kwetsend of ongepast" in queue
+    assert "Grof" in queue
+    flag = db.session.scalar(select(Flag))
+    assert (
+        moderator.post(
+            f"/moderation/flags/{flag.id}/resolve", data={"status": "handled"}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(flag)
+    assert flag.status == "open"  # a reason is required
+    moderator.post(
+        f"/moderation/flags/{flag.id}/resolve",
+        data={"status": "handled", "resolution": "Verborgen"},
+    )
+    db.session.refresh(flag)
+    assert flag.status == "handled"
+    kinds = db.session.scalars(
+        select(Notification.kind).where(Notification.recipient_id == w["member"].id)
+    ).all()
+    assert kinds == ["flag_handled"]
+
+
+def test_outsiders_and_other_moderators_reach_nothing(
+    app, client, db, kring, make_community, make_membership, make_user
+):
+    w = kring
+    other = make_community(name="Kring B")
+    moderator_b = make_user()
+    make_membership(moderator_b, other, role="moderator")
+    login(client, w["member"].email)
+    client.post("/flags", data={"target": f"case:{w['case'].id}", "reason": "other"})
+    client.post("/logout")
+    login(client, moderator_b.email)
+    assert "Casus Paardenbloem" not in client.get("/moderation").get_data(as_text=True)
+    assert (
+        client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": "x"}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/moderation/contribution/{w['contribution'].id}/hide", data={"reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/c/{w['community'].slug}/cases/{w['case'].id}/lock", data={"reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/flags", data={"target": f"case:{w['case'].id}", "reason": "other"}
+        ).status_code
+        == 404
+    )
+    flag = db.session.scalar(select(Flag))
+    assert (
+        client.post(f"/moderation/flags/{flag.id}/resolve", data={"resolution": "x"}).status_code
+        == 404
+    )
+    db.session.refresh(w["case"])
+    assert w["case"].hidden_at is None
+    assert w["case"].locked_at is None
+    client.post("/logout")
+    login(client, w["member"].email)
+    assert (
+        client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": "x"}).status_code
+        == 403
+    )
+
+
+def test_hidden_contribution(app, client, db, kring):
+    w = kring
+    login(client, w["moderator"].email)
+    assert (
+        client.post(
+            f"/moderation/contribution/{w['contribution'].id}/hide", data={"reason": ""}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(w["contribution"])
+    assert w["contribution"].hidden_at is None  # no reason, no action
+    client.post(
+        f"/moderation/contribution/{w['contribution'].id}/hide", data={"reason": "Persoonsgegevens"}
+    )
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}"
+    member = app.test_client()
+    login(member, w["member"].email)
+    page = member.get(url).get_data(as_text=True)
+    assert "Verborgen door een moderator" in page
+    assert "Persoonsgegevens" in page
+    assert "ONGEPAST" not in page
+    assert "ONGEPAST" not in member.get("/search", query_string={"q": "paardenbloem"}).get_data(
+        as_text=True
+    )
+    author = app.test_client()
+    login(author, w["author"].email)
+    assert "ONGEPAST" in author.get(url).get_data(as_text=True)
+    assert "ONGEPAST" in client.get(url).get_data(as_text=True)  # the moderator
+    client.post(
+        f"/moderation/contribution/{w['contribution'].id}/unhide", data={"reason": "Toch in orde"}
+    )
+    assert "ONGEPAST" in member.get(url).get_data(as_text=True)
+    assert "ONGEPAST" in member.get("/search", query_string={"q": "paardenbloem"}).get_data(
+        as_text=True
+    )
+
+
+def test_hidden_case_disappears_for_members(app, client, db, kring, make_contribution):
+    w = kring
+    from community.notifications.services import notify
+
+    with app.test_request_context():
+        notify(
+            w["member"],
+            "case_published",
+            community=w["community"],
+            target=w["case"],
+            case_id=w["case"].id,
+            case_title=w["case"].title,
+            email=False,
+        )
+        db.session.commit()
+    login(client, w["moderator"].email)
+    client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": "Herleidbaar"})
+    member = app.test_client()
+    login(member, w["member"].email)
+    page = member.get(f"/c/{w['community'].slug}/cases/{w['case'].id}").get_data(as_text=True)
+    assert "Verborgen door een moderator" in page
+    assert "paardenbloemen" not in page
+    assert "Casus Paardenbloem" not in member.get(f"/c/{w['community'].slug}").get_data(
+        as_text=True
+    )
+    assert "Casus Paardenbloem" not in member.get("/notifications").get_data(as_text=True)
+    assert "0 resultaten" in member.get("/search", query_string={"q": "paardenbloem"}).get_data(
+        as_text=True
+    )
+    assert "paardenbloemen" in client.get(
+        f"/c/{w['community'].slug}/cases/{w['case'].id}"
+    ).get_data(as_text=True)
+    author = app.test_client()
+    login(author, w["author"].email)
+    assert "Casus Paardenbloem" in author.get(f"/c/{w['community'].slug}").get_data(as_text=True)
+
+
+def test_hidden_attachment_is_not_downloadable(app, client, db, kring):
+    w = kring
+    login(client, w["member"].email)
+    client.post(
+        f"/c/{w['community'].slug}/cases/{w['case'].id}/contributions",
+        data={
+            "kind": "question",
+            "body": "Zie bijlage",
+            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    contribution = db.session.scalar(select(Contribution).where(Contribution.body == "Zie bijlage"))
+    from community.models import Attachment
+
+    attachment = db.session.scalar(select(Attachment))
+    moderator = app.test_client()
+    login(moderator, w["moderator"].email)
+    moderator.post(f"/moderation/contribution/{contribution.id}/hide", data={"reason": "x"})
+    other = app.test_client()
+    login(other, w["author"].email)
+    assert other.get(f"/files/{attachment.id}").status_code == 404
+    own = client.get(f"/files/{attachment.id}")
+    own.close()
+    assert own.status_code == 200
+
+
+def test_locked_case_takes_no_contributions(client, db, kring):
+    w = kring
+    login(client, w["moderator"].email)
+    client.post(
+        f"/c/{w['community'].slug}/cases/{w['case'].id}/lock",
+        data={"reason": "Afkoelen", "locked": "1"},
+    )
+    client.post("/logout")
+    login(client, w["member"].email)
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}"
+    assert "Gesloten voor nieuwe bijdragen" in client.get(url).get_data(as_text=True)
+    assert (
+        client.post(f"{url}/contributions", data={"kind": "question", "body": "x"}).status_code
+        == 403
+    )
+
+
+def test_audit_logs_and_csv(app, client, db, kring, make_user):
+    w = kring
+    login(client, w["moderator"].email)
+    client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": '=HYPERLINK("evil")'})
+    page = client.get(f"/c/{w['community'].slug}/audit").get_data(as_text=True)
+    assert "=HYPERLINK" in page
+    import csv as csv_module
+
+    text = client.get(f"/c/{w['community'].slug}/audit?format=csv").get_data(as_text=True)
+    rows = list(csv_module.reader(io.StringIO(text)))
+    assert any("case.hidden" in row for row in rows)
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    member = app.test_client()
+    login(member, w["member"].email)
+    assert member.get(f"/c/{w['community'].slug}/audit").status_code == 403
+    admin = app.test_client()
+    login(admin, make_user(platform_role="admin").email)
+    admin_csv = admin.get("/admin/audit?format=csv&action=case.").get_data(as_text=True)
+    assert "case.hidden" in admin_csv
+    assert "login.succeeded" not in admin_csv
+    assert member.get("/admin/audit").status_code == 403
+
+
+def test_csv_cells_are_inert():
+    from community.moderation.views import _inert
+
+    for cell in ("=1+1", "+cmd", "-2", "@SUM(A1)"):
+        assert _inert(cell).startswith("'")
+    assert _inert("gewoon") == "gewoon"
+
+
+def test_security_txt(client):
+    response = client.get("/.well-known/security.txt")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Contact: mailto:" in body
+    assert "Expires: " in body
