@@ -89,4 +89,5 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_MAX_AGE": 3600,
     "CONFIRM_MAX_AGE": 7 * 24 * 3600,
     "PER_PAGE": 25,
+    "REQUIRE_2FA_FOR_STAFF": True,
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from flask import current_app, has_app_context
 from werkzeug.exceptions import Forbidden, NotFound
 
 from community.cases import cycle
@@ -29,6 +30,14 @@ def is_active_user(user: Actor) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def has_second_factor(user: Actor) -> bool:
+    """Staff powers need two-factor login (BIO), unless switched off (tests, development)."""
+    required = has_app_context() and current_app.config.get("REQUIRE_2FA_FOR_STAFF", True)
+    if not required:
+        return True
+    return getattr(user, "totp_secret", None) is not None
+
+
 def can_use_platform(user: Actor) -> bool:
     return is_active_user(user)
 
@@ -47,11 +56,11 @@ def can_view_profile(user: Actor, profile: Any) -> bool:
 
 
 def can_manage_accounts(user: Actor) -> bool:
-    return is_active_user(user) and user.is_admin
+    return is_active_user(user) and user.is_admin and has_second_factor(user)
 
 
 def can_manage_organisations(user: Actor) -> bool:
-    return is_active_user(user) and user.is_admin
+    return can_manage_accounts(user)
 
 
 def can_approve_account(user: Actor, account: Any) -> bool:
@@ -142,7 +151,11 @@ def can_view_community(user: Actor, community: Any) -> bool:
 
 
 def can_moderate_community(user: Actor, community: Any) -> bool:
-    return is_active_user(user) and (user.is_admin or is_moderator(user, community))
+    return (
+        is_active_user(user)
+        and (user.is_admin or is_moderator(user, community))
+        and has_second_factor(user)
+    )
 
 
 def can_enter_community_admin(user: Actor, community: Any) -> bool:
@@ -410,7 +423,7 @@ def can_respond_to_meeting(user: Actor, meeting: Any) -> bool:
 
 def can_moderate_content(user: Actor, community: Any) -> bool:
     """Hide, lock, handle flags: the community's own moderators (admins do not read content)."""
-    return is_moderator(user, community)
+    return is_moderator(user, community) and has_second_factor(user)
 
 
 def can_see_hidden(user: Actor, obj: Any, community: Any) -> bool:

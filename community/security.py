@@ -20,6 +20,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "accounts.registered",
         "accounts.confirm_email",
         "accounts.pending",
+        "accounts.second_factor",
         "accounts.forgot_password",
         "accounts.reset_password",
         "pages.healthz",

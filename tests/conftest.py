@@ -39,6 +39,8 @@ TEST_CONFIG: dict[str, Any] = {
     "BASE_URL": "http://leerkring.test",
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,
+    # Staff 2FA is tested on its own (tests/test_two_factor.py); elsewhere it is assumed.
+    "REQUIRE_2FA_FOR_STAFF": False,
 }
 
 

@@ -190,3 +190,24 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expertise.choices = themes
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code uit je authenticator-app of een herstelcode"),
+        validators=[DataRequired(message=REQUIRED), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
+    )
+
+
+class EnableTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        _l("Je wachtwoord"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("De code van zes cijfers uit je app"),
+        validators=[DataRequired(message=REQUIRED), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -16,10 +20,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
-from community.accounts import forms, queries, services
+from community.accounts import forms, queries, services, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
 from community.formtools import apply_domain_error, client_ip, flash_success
@@ -98,17 +103,84 @@ def login() -> str | BaseResponse:
         elif result.user is None:
             form.form_errors.append(_("Het e-mailadres of het wachtwoord klopt niet."))
         else:
-            invitation = session.get("pending_invitation") or {}
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            login_user(result.user, remember=bool(form.remember.data))
-            fallback = url_for("pages.home")
-            if isinstance(invitation, dict) and invitation.get("email") == result.user.email:
-                fallback = safe_next_url(invitation.get("path"), fallback)
-            return redirect(safe_next_url(request.args.get("next"), fallback))
+            if result.user.totp_secret is not None:
+                # The password was right; the second factor decides.
+                session["second_factor"] = {
+                    "uid": result.user.id,
+                    "remember": bool(form.remember.data),
+                    "next": request.args.get("next") or "",
+                    "at": int(time.time()),
+                }
+                return redirect(url_for("accounts.second_factor"))
+            return _complete_login(result.user, bool(form.remember.data), request.args.get("next"))
     return render_template("accounts/login.html", form=form)
+
+
+def _complete_login(user: User, remember: bool, next_url: str | None) -> BaseResponse:
+    invitation = session.get("pending_invitation") or {}
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user, remember=remember)
+    fallback = url_for("pages.home")
+    if isinstance(invitation, dict) and invitation.get("email") == user.email:
+        fallback = safe_next_url(invitation.get("path"), fallback)
+    must_set_up = user.totp_secret is None and two_factor.needs_second_factor(user)
+    if must_set_up and current_app.config["REQUIRE_2FA_FOR_STAFF"]:
+        flash(_("Als beheerder of moderator stel je eerst tweestapsverificatie in."), "warning")
+        return redirect(url_for("accounts.setup_two_factor"))
+    return redirect(safe_next_url(next_url, fallback))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per 5 minutes", methods=["POST"])
+def second_factor() -> str | BaseResponse:
+    pending = session.get("second_factor")
+    if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > 300:
+        session.pop("second_factor", None)
+        flash(_("Log opnieuw in."), "warning")
+        return redirect(url_for("accounts.login"))
+    user = db.session.get(User, pending["uid"])
+    if user is None or user.status != "active":
+        return redirect(url_for("accounts.login"))
+    form = forms.SecondFactorForm()
+    if form.validate_on_submit():
+        if two_factor.verify(user, form.code.data or "", client_ip()):
+            db.session.commit()
+            return _complete_login(user, bool(pending.get("remember")), pending.get("next"))
+        db.session.commit()
+        form.code.errors = [_("Deze code klopt niet of is al gebruikt.")]
+    return render_template("accounts/second_factor.html", form=form)
+
+
+@bp.route("/account/2fa", methods=["GET", "POST"])
+def setup_two_factor() -> str | BaseResponse:
+    user: User = current_user._get_current_object()
+    form = forms.EnableTwoFactorForm()
+    if user.totp_secret is not None:
+        return render_template("accounts/two_factor.html", enabled=True, form=None, codes=None)
+    secret = session.get("totp_setup") or two_factor.new_secret()
+    session["totp_setup"] = secret
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(
+                user, secret, form.password.data or "", form.code.data or "", client_ip()
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            session.pop("totp_setup", None)
+            return render_template("accounts/two_factor.html", enabled=True, form=None, codes=codes)
+    return render_template(
+        "accounts/two_factor.html",
+        enabled=False,
+        form=form,
+        codes=None,
+        secret=secret,
+        qr=Markup(two_factor.provisioning_svg(secret, user.email)),  # noqa: S704 - segno output
+    )
 
 
 @bp.route("/logout", methods=["POST"])

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from community import policy
+from community.accounts import two_factor
 from community.admin import forms, services
 from community.exceptions import DomainError
 from community.extensions import db
@@ -55,6 +56,15 @@ def suspend_account(user_id: int) -> BaseResponse:
     db.session.commit()
     flash_success(_("Het account van %(name)s is geschorst.", name=account.name))
     return redirect(url_for("admin.list_accounts", status="suspended"))
+
+
+@bp.route("/accounts/<int:user_id>/reset-2fa", methods=["POST"])
+def reset_two_factor(user_id: int) -> BaseResponse:
+    account = db.get_or_404(User, user_id)
+    two_factor.reset_by_admin(current_user, account, client_ip())
+    db.session.commit()
+    flash_success(_("De tweestapsverificatie van %(name)s is uitgezet.", name=account.name))
+    return redirect(url_for("admin.list_accounts", status=account.status))
 
 
 @bp.route("/organisations")

@@ -47,6 +47,7 @@ from community.models.user import (
     PLATFORM_ROLES,
     USER_STATUSES,
     AnonymousUser,
+    RecoveryCode,
     User,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "FLAG_STATUSES",
     "FLAG_TARGETS",
     "Flag",
+    "RecoveryCode",
     "SEARCH_KINDS",
     "SearchDocument",
     "MEETING_KINDS",

@@ -73,6 +73,7 @@ class User(db.Model):  # type: ignore[name-defined]
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]  # a code is accepted once: not again in its time step
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     reset_nonce: Mapped[str | None] = mapped_column(String(64))
@@ -149,3 +150,14 @@ class AnonymousUser(AnonymousUserMixin):
 
     def memberships_by_community(self) -> dict[int, Any]:
         return {}
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined]
+    """One of ten single-use codes for a lost second-factor device (only the hash is kept)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -77,6 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "REQUIRE_2FA_FOR_STAFF": False,
             # WTF_CSRF_ENABLED stays on: the browser posts the real tokens.
         }
     )
