@@ -211,3 +211,19 @@ class EnableTwoFactorForm(FlaskForm):
         validators=[DataRequired(message=REQUIRED), Length(max=10)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Je wachtwoord"),
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    contributions = RadioField(
+        _l("Wat gebeurt er met je bijdragen?"),
+        default="keep",
+        choices=[
+            SelectChoice("keep", _l("Laten staan onder de naam 'verwijderde deelnemer'")),
+            SelectChoice("delete", _l("Mijn bijdragen ook verwijderen")),
+        ],
+    )

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
-from community.accounts import forms, queries, services, two_factor
+from community.accounts import erasure, forms, queries, services, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
 from community.formtools import apply_domain_error, client_ip, flash_success
@@ -181,6 +181,26 @@ def setup_two_factor() -> str | BaseResponse:
         secret=secret,
         qr=Markup(two_factor.provisioning_svg(secret, user.email)),  # noqa: S704 - segno output
     )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+def delete_account() -> str | BaseResponse:
+    user: User = current_user._get_current_object()
+    form = forms.DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            erasure.delete_own_account(
+                user, form.password.data or "", form.contributions.data == "delete", client_ip()
+            )
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash_success(_("Je account is verwijderd."))
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/delete.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from community import policy
-from community.accounts import two_factor
+from community.accounts import erasure, two_factor
 from community.admin import forms, services
 from community.exceptions import DomainError
 from community.extensions import db
@@ -65,6 +65,21 @@ def reset_two_factor(user_id: int) -> BaseResponse:
     db.session.commit()
     flash_success(_("De tweestapsverificatie van %(name)s is uitgezet.", name=account.name))
     return redirect(url_for("admin.list_accounts", status=account.status))
+
+
+@bp.route("/accounts/<int:user_id>/delete", methods=["POST"])
+def delete_account(user_id: int) -> BaseResponse:
+    account = db.get_or_404(User, user_id)
+    try:
+        erasure.delete_by_admin(
+            current_user, account, request.form.get("reason", "")[:500], client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.list_accounts", status=account.status))
+    db.session.commit()
+    flash_success(_("Het account is verwijderd."))
+    return redirect(url_for("admin.list_accounts", status="deleted"))
 
 
 @bp.route("/organisations")
