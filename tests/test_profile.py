@@ -81,8 +81,8 @@ def test_export_is_the_users_own_data(client, logged_in, make_user):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
-    assert data["email"] == user.email
-    assert data["name"] == "Sanne"
+    assert data["profile"]["email"] == user.email
+    assert data["profile"]["name"] == "Sanne"
     text = response.get_data(as_text=True)
     assert "password" not in text
     assert "session_token" not in text
@@ -97,3 +97,47 @@ def test_email_preference_is_saved(client, db, logged_in):
     response = client.post("/account", data={**_profile(), "email_mode": "hourly"})
     assert response.status_code == 200
     assert db.session.get(User, user.id).email_mode == "weekly"
+
+
+def test_export_contains_what_the_user_wrote_and_a_zip_with_files(
+    app,
+    client,
+    db,
+    tmp_path,
+    logged_in,
+    make_community,
+    make_membership,
+    make_case,
+    make_contribution,
+    make_user,
+):
+    import io
+    import zipfile
+
+    app.config["UPLOAD_DIR"] = str(tmp_path)
+    user = logged_in()
+    community = make_community(name="Kring X")
+    make_membership(user, community)
+    other = make_user()
+    case = make_case(community, other, phase="questions")
+    make_contribution(case, user, kind="question", body="Mijn eigen vraag")
+    client.post(
+        f"/c/{community.slug}/cases/new",
+        data={
+            "title": "Mijn casus",
+            "theme": 0,
+            "context": "c",
+            "question": "q",
+            "action": "draft",
+            "attachment": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    data = json.loads(client.get("/account/export").get_data(as_text=True))
+    assert [c["body"] for c in data["contributions"]] == ["Mijn eigen vraag"]
+    assert [c["title"] for c in data["cases"]] == ["Mijn casus"]
+    assert data["memberships"][0]["community"] == "Kring X"
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/account/export.zip").data))
+    names = archive.namelist()
+    assert "data.json" in names
+    assert any(n.endswith("plan.pdf") for n in names)

@@ -226,26 +226,5 @@ def update_profile(
     user.expertise = list(themes)
 
 
-def export_account(user: User) -> dict[str, Any]:
-    """Everything the platform stores about the user, for `/account/export`."""
-    return {
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
-        "organisation": user.organisation.name if user.organisation else None,
-        "job_title": user.job_title,
-        "bio": user.bio,
-        "expertise": [theme.name_nl for theme in user.expertise],
-        "platform_role": user.platform_role,
-        "status": user.status,
-        "locale": user.locale,
-        "email_mode": user.email_mode,
-        "email_confirmed_at": _iso(user.email_confirmed_at),
-        "created_at": _iso(user.created_at),
-        "last_login_at": _iso(user.last_login_at),
-        "two_factor_enabled": user.totp_secret is not None,
-    }
-
-
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None

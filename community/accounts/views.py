@@ -24,7 +24,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
-from community.accounts import erasure, forms, queries, services, two_factor
+from community.accounts import erasure, export, forms, queries, services, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
 from community.formtools import apply_domain_error, client_ip, flash_success
@@ -283,8 +283,16 @@ def change_password() -> str | BaseResponse:
 
 @bp.route("/account/export")
 def export_account() -> Response:
-    response = jsonify(services.export_account(current_user))
+    response = jsonify(export.export_account(current_user))
     response.headers["Content-Disposition"] = "attachment; filename=leerkring-gegevens.json"
+    return response
+
+
+@bp.route("/account/export.zip")
+def export_account_zip() -> Response:
+    response = Response(export.export_zip(current_user), mimetype="application/zip")
+    response.headers["Content-Disposition"] = "attachment; filename=leerkring-gegevens.zip"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
