@@ -145,3 +145,16 @@ def test_account_list_runs_a_bounded_number_of_queries(app, client, logged_in, m
     with count_queries(app) as organisations:
         assert client.get("/admin/organisations").status_code == 200
     assert len(organisations) <= len(few) + 1
+
+
+def test_suspension_with_a_reason_and_reactivation(app, client, db, logged_in, make_user):
+    member = make_user()
+    logged_in(platform_role="admin")
+    client.post(f"/admin/accounts/{member.id}/suspend", data={"reason": "Misbruik"})
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.suspended"))
+    assert event.data["reason"] == "Misbruik"
+    client.post(f"/admin/accounts/{member.id}/reactivate", data={"reason": ""})
+    assert db.session.get(User, member.id).status == "suspended"
+    client.post(f"/admin/accounts/{member.id}/reactivate", data={"reason": "Opgehelderd"})
+    assert db.session.get(User, member.id).status == "active"
+    assert login(app.test_client(), member.email).status_code == 302

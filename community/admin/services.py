@@ -33,11 +33,19 @@ def approve_account(actor: User, account: User, ip: str | None) -> None:
         )
 
 
-def suspend_account(actor: User, account: User, ip: str | None) -> None:
+def suspend_account(actor: User, account: User, ip: str | None, reason: str = "") -> None:
     policy.require(policy.can_suspend_account(actor, account))
     account.status = "suspended"
     account.rotate_session_token()  # ends the account's open sessions at once
-    audit.record("account.suspended", actor=actor, target=account, ip=ip)
+    audit.record("account.suspended", actor=actor, target=account, ip=ip, reason=reason.strip())
+
+
+def reactivate_account(actor: User, account: User, ip: str | None, reason: str) -> None:
+    policy.require(policy.can_manage_accounts(actor) and account.status == "suspended")
+    if not reason.strip():
+        raise DomainError("reason", _("Geef een reden."))
+    account.status = "active"
+    audit.record("account.reactivated", actor=actor, target=account, ip=ip, reason=reason.strip())
 
 
 def parse_domains(text: str) -> list[str]:

@@ -52,10 +52,27 @@ def approve_account(user_id: int) -> BaseResponse:
 @bp.route("/accounts/<int:user_id>/suspend", methods=["POST"])
 def suspend_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
-    services.suspend_account(current_user, account, client_ip())
+    services.suspend_account(
+        current_user, account, client_ip(), request.form.get("reason", "")[:500]
+    )
     db.session.commit()
     flash_success(_("Het account van %(name)s is geschorst.", name=account.name))
     return redirect(url_for("admin.list_accounts", status="suspended"))
+
+
+@bp.route("/accounts/<int:user_id>/reactivate", methods=["POST"])
+def reactivate_account(user_id: int) -> BaseResponse:
+    account = db.get_or_404(User, user_id)
+    try:
+        services.reactivate_account(
+            current_user, account, client_ip(), request.form.get("reason", "")[:500]
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.list_accounts", status=account.status))
+    db.session.commit()
+    flash_success(_("Het account van %(name)s is weer actief.", name=account.name))
+    return redirect(url_for("admin.list_accounts", status="active"))
 
 
 @bp.route("/accounts/<int:user_id>/reset-2fa", methods=["POST"])
