@@ -1,0 +1,143 @@
+"""Moderation and 2FA in the browser: flag -> hide with a reason -> the flagger is told;
+set up two-step verification and sign in with it. axe-core on the queue and the 2FA pages."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+from pages import Header, LiveServer, LoginPage, assert_accessible
+from playwright.sync_api import Page, expect
+
+from community.accounts.passwords import hash_password
+from community.extensions import db
+from community.markdown import render
+from community.models import Case, Community, Contribution, Membership, User
+from community.models.base import utcnow
+
+PASSWORD = "een-lang-wachtwoord-voor-moderatie"
+
+
+def _world(live: LiveServer) -> str:
+    with live.app.app_context():
+        password_hash = hash_password(PASSWORD)
+        people = {}
+        for key, name in (
+            ("mod", "Mo Moderator"),
+            ("melder", "Mel Melder"),
+            ("schrijver", "Sam Schrijver"),
+        ):
+            user = User(
+                name=name,
+                email=f"{key}@moderatie.example",
+                password_hash=password_hash,
+                status="active",
+                email_confirmed_at=utcnow(),
+                locale="nl",
+            )
+            db.session.add(user)
+            people[key] = user
+        text = "Kring voor moderatie."
+        community = Community(
+            name="Kring Moderatie",
+            slug="kring-moderatie-browser",
+            description=text,
+            description_html=render(text),
+            summary=text,
+        )
+        db.session.add(community)
+        db.session.flush()
+        for key, role in (("mod", "moderator"), ("melder", "member"), ("schrijver", "member")):
+            db.session.add(
+                Membership(
+                    user_id=people[key].id, community_id=community.id, role=role, status="active"
+                )
+            )
+        case = Case(
+            community_id=community.id,
+            author_id=people["melder"].id,
+            title="Een casus",
+            context="c",
+            context_html=render("c"),
+            question="q",
+            question_html=render("q"),
+            phase="questions",
+            published_at=utcnow(),
+        )
+        db.session.add(case)
+        db.session.flush()
+        db.session.add(
+            Contribution(
+                case_id=case.id,
+                author_id=people["schrijver"].id,
+                kind="question",
+                phase="questions",
+                body="Een ongepaste vraag",
+                body_html=render("Een ongepaste vraag"),
+            )
+        )
+        db.session.commit()
+        url = f"/c/{community.slug}/cases/{case.id}"
+        db.session.remove()
+    return url
+
+
+def _log_in(page: Page, key: str) -> None:
+    LoginPage(page).open().log_in(f"{key}@moderatie.example", PASSWORD)
+
+
+def test_flag_hide_and_two_factor(page, live_server):
+    case_url = _world(live_server)
+    _log_in(page, "melder")
+    page.goto(case_url)
+    article = page.locator("article", has_text="Een ongepaste vraag")
+    article.get_by_text("Melden bij de moderatoren").click()
+    article.get_by_label("Reden", exact=True).select_option("offensive")
+    article.get_by_role("button", name="Melding versturen").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text("De moderatoren bekijken je melding")
+    Header(page).log_out()
+
+    _log_in(page, "mod")
+    page.get_by_role("link", name=re.compile("Te beoordelen")).click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Kwetsend of ongepast")).to_be_visible()
+    assert_accessible(page, "moderation queue")
+    page.goto(case_url)
+    article = page.locator("article", has_text="Een ongepaste vraag")
+    article.get_by_text("Verbergen").first.click()
+    article.get_by_label("Reden").fill("Niet respectvol")
+    article.get_by_role("button", name="Verbergen").click()
+    page.wait_for_load_state("load")
+    page.goto("/moderation")
+    page.get_by_label("Wat heb je gedaan, of waarom niets?").fill("Bijdrage verborgen")
+    page.get_by_role("button", name="Afgehandeld").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Er zijn geen open meldingen.")).to_be_visible()
+
+    page.goto("/account/2fa")
+    assert_accessible(page, "two-factor setup")
+    secret = page.locator("code.feed-url").inner_text().strip()
+    page.get_by_label("Je wachtwoord").fill(PASSWORD)
+    page.get_by_label("De code van zes cijfers uit je app").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("Tweestapsverificatie staat aan.")).to_be_visible()
+    recovery = page.locator(".recovery-codes code").first.inner_text()
+    Header(page).log_out()
+
+    LoginPage(page).open().log_in("mod@moderatie.example", PASSWORD)
+    expect(page.get_by_role("heading", name="Tweestapsverificatie")).to_be_visible()
+    assert_accessible(page, "two-factor login")
+    page.get_by_label("Code uit je authenticator-app of een herstelcode").fill(recovery)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name=re.compile("Welkom"))).to_be_visible()
+    Header(page).log_out()
+
+    _log_in(page, "melder")
+    page.goto("/notifications")
+    expect(page.get_by_text("De moderatoren hebben je melding afgehandeld")).to_be_visible()
+    page.goto(case_url)
+    expect(page.get_by_text("Verborgen door een moderator.")).to_be_visible()
+    expect(page.get_by_text("Een ongepaste vraag")).to_have_count(0)
