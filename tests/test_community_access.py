@@ -39,6 +39,7 @@ COMMUNITY_ENDPOINTS = {
     "cases.write_follow_up": "member",  # the case author, once the case is closed
     "approaches.new_approach": "member",
     "moderation.lock_case": "moderator",
+    "moderation.move_case": "moderator",
     "moderation.community_audit": "moderator",
     "meetings.new_meeting": "moderator",
     "meetings.show_meeting": "member",

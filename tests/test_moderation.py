@@ -294,3 +294,49 @@ def test_security_txt(client):
     assert response.status_code == 200
     assert "Contact: mailto:" in body
     assert "Expires: " in body
+
+
+def test_move_case_to_another_moderated_community(
+    app, client, db, kring, make_community, make_membership, make_user
+):
+    from community.notifications.services import notify
+
+    w = kring
+    target = make_community(name="Kring B")
+    make_membership(w["moderator"], target, role="moderator")
+    newcomer = make_user()
+    make_membership(newcomer, target)
+    elsewhere = make_community(name="Kring C")
+    with app.test_request_context():
+        notify(
+            w["member"],
+            "case_published",
+            community=w["community"],
+            target=w["case"],
+            case_id=w["case"].id,
+            case_title=w["case"].title,
+            email=False,
+        )
+        db.session.commit()
+    login(client, w["moderator"].email)
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}/move"
+    assert client.post(url, data={"target": elsewhere.slug, "reason": "x"}).status_code == 403
+    client.post(url, data={"target": target.slug, "reason": ""})
+    db.session.refresh(w["case"])
+    assert w["case"].community_id == w["community"].id  # no reason, no move
+    response = client.post(url, data={"target": target.slug, "reason": "Past beter bij B"})
+    assert response.headers["Location"] == f"/c/{target.slug}/cases/{w['case'].id}"
+    old_member = app.test_client()
+    login(old_member, w["member"].email)
+    assert old_member.get(f"/c/{target.slug}/cases/{w['case'].id}").status_code == 404
+    assert old_member.get(f"/c/{w['community'].slug}/cases/{w['case'].id}").status_code == 404
+    assert "Casus Paardenbloem" not in old_member.get("/notifications").get_data(as_text=True)
+    assert "0 resultaten" in old_member.get("/search", query_string={"q": "paardenbloem"}).get_data(
+        as_text=True
+    )
+    new_member = app.test_client()
+    login(new_member, newcomer.email)
+    assert new_member.get(f"/c/{target.slug}/cases/{w['case'].id}").status_code == 200
+    assert "Casus Paardenbloem" in new_member.get(
+        "/search", query_string={"q": "paardenbloem"}
+    ).get_data(as_text=True)

@@ -19,6 +19,7 @@ from community.formtools import apply_domain_error, client_ip, flash_success
 from community.labels import phase_label
 from community.meetings import queries as meeting_queries
 from community.models import Case, Community
+from community.moderation.services import moderated_communities
 
 bp = Blueprint("cases", __name__)
 
@@ -118,6 +119,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         approaches=queries.approaches_of(case),
         meetings=meeting_queries.meetings_of_case(case),
         similar=search.similar(current_user, case.title, case.theme_id, exclude_case=case.id),
+        move_targets=[c for c in moderated_communities(current_user) if c.id != case.community_id],
     )
 
 

@@ -27,7 +27,11 @@ def agenda_cases(meeting: Meeting) -> list[Case]:
         db.session.scalars(
             select(Case)
             .join(MeetingCase, MeetingCase.case_id == Case.id)
-            .where(MeetingCase.meeting_id == meeting.id, Case.phase != "draft")
+            .where(
+                MeetingCase.meeting_id == meeting.id,
+                Case.phase != "draft",
+                Case.community_id == meeting.community_id,  # a moved case left the agenda
+            )
             .order_by(Case.title)
         )
     )

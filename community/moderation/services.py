@@ -148,3 +148,66 @@ def queue(user: User) -> list[Flag]:
             .order_by(Flag.created_at)
         )
     )
+
+
+def move_case(user: User, case: Case, target: Community, reason: str, ip: str | None) -> None:
+    """Move a case to another community the moderator moderates; everything follows it."""
+    from sqlalchemy import update
+
+    from community.models import Notification
+
+    policy.require(
+        policy.can_moderate_content(user, case.community)
+        and policy.can_moderate_content(user, target)
+        and target.archived_at is None
+        and target.id != case.community_id
+    )
+    if not reason.strip():
+        raise DomainError("reason", _("Geef een reden."))
+    source_id = case.community_id
+    case.community_id = target.id
+    db.session.flush()
+    db.session.refresh(case)
+    # Notifications about the case move along, so the old community's members lose them too.
+    db.session.execute(
+        update(Notification)
+        .where(Notification.target_type == "cases", Notification.target_id == case.id)
+        .values(community_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    search.index_case(case)
+    audit.record(
+        "case.moved",
+        actor=user,
+        target=case,
+        community_id=source_id,
+        ip=ip,
+        to_community=target.id,
+        reason=reason.strip(),
+    )
+    audit.record(
+        "case.moved",
+        actor=user,
+        target=case,
+        community_id=target.id,
+        ip=ip,
+        from_community=source_id,
+        reason=reason.strip(),
+    )
+
+
+def moderated_communities(user: User) -> list[Community]:
+    ids = [
+        cid
+        for cid, m in user.memberships_by_community().items()
+        if m.status == "active" and m.role == "moderator"
+    ]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Community)
+            .where(Community.id.in_(ids), Community.archived_at.is_(None))
+            .order_by(Community.name)
+        )
+    )

@@ -17,7 +17,15 @@ from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import client_ip, flash_success
-from community.models import FLAG_REASONS, FLAG_TARGETS, AuditEvent, Case, Contribution, Flag
+from community.models import (
+    FLAG_REASONS,
+    FLAG_TARGETS,
+    AuditEvent,
+    Case,
+    Community,
+    Contribution,
+    Flag,
+)
 from community.moderation import services
 from community.pagination import MAX_ID, paginate
 
@@ -148,6 +156,33 @@ def lock_case(slug: str, case_id: int) -> BaseResponse:
             else _("De casus is weer open voor bijdragen.")
         )
     return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/move", methods=["POST"])
+def move_case(slug: str, case_id: int) -> BaseResponse:
+    community = access.member_community(slug)
+    case = db.session.get(Case, case_id)
+    if (
+        case is None
+        or case.community_id != community.id
+        or not policy.can_view_case(current_user, case)
+    ):
+        abort(404)
+    target = db.session.scalar(
+        select(Community).where(Community.slug == request.form.get("target", ""))
+    )
+    if target is None or not policy.can_moderate_content(current_user, target):
+        abort(403)
+    try:
+        services.move_case(
+            current_user, case, target, request.form.get("reason", "")[:500], client_ip()
+        )
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+    db.session.commit()
+    flash_success(_("De casus is verplaatst naar %(name)s.", name=target.name))
+    return redirect(url_for("cases.show_case", slug=target.slug, case_id=case.id))
 
 
 def _csv(events: list[AuditEvent]) -> Response:
