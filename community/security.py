@@ -8,6 +8,7 @@ from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from community.accounts import sessions
 from community.extensions import db, login_manager
 from community.models import AnonymousUser, User
 
@@ -72,6 +73,8 @@ def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token or not user.is_active:
         return None
+    if sessions.is_ended():  # ended from the account page, on this or another device
+        return None
     return user
 
 
@@ -88,6 +91,7 @@ def require_login() -> BaseResponse | None:
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if current_user.is_authenticated:
+        sessions.touch(current_user)
         return None
     next_path = request.full_path if request.query_string else request.path
     return redirect(url_for("accounts.login", next=next_path))

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
-from community.accounts import erasure, export, forms, queries, services, two_factor
+from community.accounts import erasure, export, forms, queries, services, sessions, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
 from community.formtools import apply_domain_error, client_ip, flash_success
@@ -123,6 +123,8 @@ def _complete_login(user: User, remember: bool, next_url: str | None) -> BaseRes
     if locale:
         session["locale"] = locale
     login_user(user, remember=remember)
+    sessions.start(user)
+    db.session.commit()
     fallback = url_for("pages.home")
     if isinstance(invitation, dict) and invitation.get("email") == user.email:
         fallback = safe_next_url(invitation.get("path"), fallback)
@@ -181,6 +183,18 @@ def setup_two_factor() -> str | BaseResponse:
         secret=secret,
         qr=Markup(two_factor.provisioning_svg(secret, user.email)),  # noqa: S704 - segno output
     )
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+def end_sessions() -> BaseResponse:
+    raw = request.form.get("session", "")
+    session_id = int(raw) if raw.isdecimal() and int(raw) < 2**31 else None
+    sessions.end(current_user._get_current_object(), session_id, client_ip())
+    db.session.commit()
+    flash_success(
+        _("De sessie is beëindigd.") if session_id else _("Je andere sessies zijn beëindigd.")
+    )
+    return redirect(url_for("accounts.edit_account") + "#sessies")
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -245,6 +259,8 @@ def edit_account() -> str | BaseResponse:
     form = forms.ProfileForm(obj=user, themes=queries.theme_choices())
     if request.method == "GET":
         form.expertise.data = [theme.id for theme in user.expertise]
+    active_sessions = sessions.active(user)
+    this_session = sessions.current()
     if form.validate_on_submit():
         services.update_profile(
             user,
@@ -259,7 +275,12 @@ def edit_account() -> str | BaseResponse:
         refresh()  # the new language applies to the confirmation already
         flash_success(_("Je profiel is opgeslagen."))
         return redirect(url_for("accounts.edit_account"))
-    return render_template("accounts/account.html", form=form)
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        active_sessions=active_sessions,
+        this_session=this_session,
+    )
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -49,6 +49,7 @@ from community.models.user import (
     AnonymousUser,
     RecoveryCode,
     User,
+    UserSession,
 )
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "FLAG_TARGETS",
     "Flag",
     "RecoveryCode",
+    "UserSession",
     "SEARCH_KINDS",
     "SearchDocument",
     "MEETING_KINDS",

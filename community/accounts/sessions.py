@@ -1,0 +1,83 @@
+"""The browsers a user is signed in on: registered at login, seen, and ended on request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import request, session
+from sqlalchemy import select, update
+
+from community import audit
+from community.extensions import db
+from community.models import User, UserSession
+from community.models.base import utcnow
+
+SEEN_EVERY = timedelta(minutes=1)
+
+
+def _device() -> str:
+    agent = request.user_agent.string or ""
+    return agent[:200]
+
+
+def start(user: User) -> UserSession:
+    """Register this browser; its token lives in the (signed) session cookie."""
+    record = UserSession(user_id=user.id, device=_device(), ip=request.remote_addr)
+    db.session.add(record)
+    db.session.flush()
+    session["sid"] = record.token
+    return record
+
+
+def current() -> UserSession | None:
+    token = session.get("sid")
+    if not token:
+        return None
+    return db.session.scalar(select(UserSession).where(UserSession.token == token))
+
+
+def is_ended() -> bool:
+    """True when this browser's session was ended from the account page."""
+    record = current()
+    return record is not None and record.ended_at is not None
+
+
+def touch(user: User) -> None:
+    """Remember when this browser was last seen (at most once a minute), or register it."""
+    record = current()
+    if record is None or record.user_id != user.id:
+        start(user)
+        db.session.commit()
+        return
+    if utcnow() - record.last_seen_at > SEEN_EVERY:
+        record.last_seen_at = utcnow()
+        record.ip = request.remote_addr
+        db.session.commit()
+
+
+def active(user: User) -> list[UserSession]:
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def end(user: User, session_id: int | None, ip: str | None) -> int:
+    """End one session of the user, or (without an id) all but this one."""
+    query = update(UserSession).where(
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None)
+    )
+    if session_id is not None:
+        query = query.where(UserSession.id == session_id)
+    else:
+        mine = current()
+        if mine is not None:
+            query = query.where(UserSession.id != mine.id)
+    result = db.session.execute(
+        query.values(ended_at=utcnow()).execution_options(synchronize_session=False)
+    )
+    audit.record("session.ended", actor=user, target=user, ip=ip, session_id=session_id)
+    return int(getattr(result, "rowcount", 0) or 0)
