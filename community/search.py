@@ -117,7 +117,12 @@ def index_case(case: Case, *, with_contributions: bool = False) -> None:
 
 def index_contribution(contribution: Contribution) -> None:
     case = contribution.case
-    if contribution.hidden_at is not None or case.hidden_at is not None or case.phase == "draft":
+    if (
+        contribution.hidden_at is not None
+        or contribution.pending_review
+        or case.hidden_at is not None
+        or case.phase == "draft"
+    ):
         remove("contribution", contribution.id)
         return
     body = contribution.body + "\n" + _names("contribution", contribution.id)

@@ -340,3 +340,51 @@ def test_move_case_to_another_moderated_community(
     assert "Casus Paardenbloem" in new_member.get(
         "/search", query_string={"q": "paardenbloem"}
     ).get_data(as_text=True)
+
+
+def test_new_members_first_contributions_wait_for_a_moderator(
+    app, client, db, kring, make_user, make_membership
+):
+    w = kring
+    w["community"].review_new_members = True
+    db.session.commit()
+    newcomer = make_user(name="Nieuweling")
+    make_membership(newcomer, w["community"])
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}"
+    login(client, newcomer.email)
+    response = client.post(
+        f"{url}/contributions",
+        data={"kind": "question", "body": "EERSTE-VRAAG"},
+        follow_redirects=True,
+    )
+    assert "wacht op goedkeuring" in response.get_data(as_text=True)
+    assert "EERSTE-VRAAG" in client.get(url).get_data(as_text=True)  # the author sees it
+    member = app.test_client()
+    login(member, w["member"].email)
+    assert "EERSTE-VRAAG" not in member.get(url).get_data(as_text=True)
+    assert "EERSTE-VRAAG" not in member.get("/search", query_string={"q": "eerste"}).get_data(
+        as_text=True
+    )
+    assert not db.session.scalars(
+        select(Notification).where(Notification.kind == "contribution_added")
+    ).all()
+    moderator = app.test_client()
+    login(moderator, w["moderator"].email)
+    assert "EERSTE-VRAAG" in moderator.get("/moderation").get_data(as_text=True)
+    held = db.session.scalar(select(Contribution).where(Contribution.body == "EERSTE-VRAAG"))
+    assert member.post(f"/moderation/contribution/{held.id}/approve").status_code == 403
+    moderator.post(f"/moderation/contribution/{held.id}/approve")
+    assert "EERSTE-VRAAG" in member.get(url).get_data(as_text=True)
+    assert db.session.scalars(
+        select(Notification).where(Notification.kind == "contribution_added")
+    ).all()
+    # Experts and moderators are never held; without the setting nobody is.
+    w["community"].review_new_members = False
+    db.session.commit()
+    client.post(f"{url}/contributions", data={"kind": "question", "body": "TWEEDE-VRAAG"})
+    assert (
+        db.session.scalar(
+            select(Contribution.pending_review).where(Contribution.body == "TWEEDE-VRAAG")
+        )
+        is False
+    )

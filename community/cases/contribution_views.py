@@ -53,7 +53,11 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash_success(_("Je bijdrage is geplaatst."))
+            flash_success(
+                _("Je bijdrage wacht op goedkeuring door een moderator.")
+                if contribution.pending_review
+                else _("Je bijdrage is geplaatst.")
+            )
             target = url_for("cases.show_case", slug=slug, case_id=case.id)
             return redirect(f"{target}#bijdrage-{contribution.id}")
     return render_case(community, case, form)

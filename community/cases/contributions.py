@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
@@ -24,6 +24,49 @@ def _existing(user: User, case: Case, key: str) -> Contribution | None:
             Contribution.idempotency_key == key,
         )
     )
+
+
+FIRST_REVIEWED = 2
+
+
+def needs_review(user: User, case: Case) -> bool:
+    """In a community that reviews new members: their first contributions wait for a moderator."""
+    community = case.community
+    if not community.review_new_members or policy.community_role(user, community) in {
+        "moderator",
+        "expert",
+    }:
+        return False
+    approved = db.session.scalar(
+        select(func.count())
+        .select_from(Contribution)
+        .join(Case, Case.id == Contribution.case_id)
+        .where(
+            Contribution.author_id == user.id,
+            Case.community_id == community.id,
+            Contribution.pending_review.is_(False),
+        )
+    )
+    return int(approved or 0) < FIRST_REVIEWED
+
+
+def approve(moderator: User, contribution: Contribution, ip: str | None) -> None:
+    case = contribution.case
+    policy.require(
+        policy.can_moderate_content(moderator, case.community) and contribution.pending_review
+    )
+    contribution.pending_review = False
+    search.index_contribution(contribution)
+    audit.record(
+        "contribution.approved",
+        actor=moderator,
+        target=contribution,
+        community_id=case.community_id,
+        ip=ip,
+    )
+    author = contribution.author
+    if author is not None:
+        _notify_participants(author, case, contribution.kind)
 
 
 def _parent(case: Case, parent_id: int | None) -> Contribution | None:
@@ -65,6 +108,7 @@ def add_contribution(
             None, _("De fase van deze casus is net gewijzigd. Bekijk de casus opnieuw.")
         )
     contribution = Contribution(
+        pending_review=needs_review(user, case),
         case_id=case.id,
         author_id=user.id,
         parent_id=parent.id if parent else None,
@@ -84,6 +128,15 @@ def add_contribution(
         return existing
     attach(contribution, upload, user)
     search.index_contribution(contribution)
+    if contribution.pending_review:  # others hear about it once a moderator approved it
+        audit.record(
+            "contribution.held",
+            actor=user,
+            target=contribution,
+            community_id=case.community_id,
+            ip=ip,
+        )
+        return contribution
     audit.record(
         "contribution.created",
         actor=user,

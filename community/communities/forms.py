@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -38,6 +38,12 @@ class CommunityForm(FlaskForm):
     theme = SelectField(_l("Thema"), coerce=int, validators=[Optional()])
     visibility = RadioField(_l("Zichtbaarheid"), default="closed")
     method = RadioField(_l("Werkwijze bij casussen"), default="incident")
+    review_new_members = BooleanField(
+        _l("Nieuwe leden eerst beoordelen"),
+        description=_l(
+            "De eerste twee bijdragen van een nieuw lid verschijnen pas na goedkeuring."
+        ),
+    )
 
     def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

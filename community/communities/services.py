@@ -50,6 +50,7 @@ class CommunityData:
     theme_id: int | None
     visibility: str
     method: str
+    review_new_members: bool = False
 
 
 def _apply(community: Community, data: CommunityData) -> None:
@@ -60,6 +61,7 @@ def _apply(community: Community, data: CommunityData) -> None:
     community.theme = _theme(data.theme_id)
     community.visibility = data.visibility
     community.method = data.method
+    community.review_new_members = data.review_new_members
 
 
 def create_community(actor: User, data: CommunityData, ip: str | None) -> Community:

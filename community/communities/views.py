@@ -165,4 +165,5 @@ def _community_data(form: CommunityForm) -> services.CommunityData:
         theme_id=form.theme.data or None,
         visibility=form.visibility.data or "closed",
         method=form.method.data or "incident",
+        review_new_members=bool(form.review_new_members.data),
     )

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -125,6 +126,8 @@ class Contribution(db.Model):  # type: ignore[name-defined]
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    # A new member's contribution waiting for a moderator (see Community.review_new_members).
+    pending_review: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     case: Mapped[Case] = relationship()

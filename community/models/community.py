@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.extensions import db
@@ -44,6 +44,8 @@ class Community(db.Model):  # type: ignore[name-defined]
     visibility: Mapped[str] = mapped_column(String(10), default="closed", index=True)
     method: Mapped[str] = mapped_column(String(10), default="incident")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "Nieuwe leden eerst beoordelen": a new member's first contributions wait for a moderator.
+    review_new_members: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

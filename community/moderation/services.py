@@ -132,6 +132,25 @@ def set_locked(user: User, case: Case, locked: bool, reason: str, ip: str | None
     )
 
 
+def pending_contributions(user: User) -> list[Contribution]:
+    """New members' contributions waiting in the communities the user moderates."""
+    moderating = [
+        cid
+        for cid, m in user.memberships_by_community().items()
+        if m.status == "active" and m.role == "moderator"
+    ]
+    if not moderating or not policy.has_second_factor(user):
+        return []
+    return list(
+        db.session.scalars(
+            select(Contribution)
+            .join(Case, Case.id == Contribution.case_id)
+            .where(Case.community_id.in_(moderating), Contribution.pending_review.is_(True))
+            .order_by(Contribution.created_at)
+        )
+    )
+
+
 def queue(user: User) -> list[Flag]:
     """Open flags of the communities the user moderates."""
     moderating = [

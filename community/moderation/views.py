@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
+from community.cases import contributions
 from community.communities import access
 from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
@@ -71,7 +72,22 @@ def show_queue() -> str:
         (f.target_type, f.target_id): services.resolve_target(f.target_type, f.target_id)[0]
         for f in flags
     }
-    return render_template("moderation/queue.html", flags=flags, targets=targets)
+    return render_template(
+        "moderation/queue.html",
+        flags=flags,
+        targets=targets,
+        pending=services.pending_contributions(current_user),
+    )
+
+
+@bp.route("/moderation/contribution/<int:object_id>/approve", methods=["POST"])
+def approve_contribution(object_id: int) -> BaseResponse:
+    contribution = _hideable("contribution", object_id)
+    assert isinstance(contribution, Contribution)
+    contributions.approve(current_user, contribution, client_ip())
+    db.session.commit()
+    flash_success(_("De bijdrage is goedgekeurd en voor iedereen zichtbaar."))
+    return redirect(_back() if request.form.get("next") else url_for("moderation.show_queue"))
 
 
 @bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
