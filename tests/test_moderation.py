@@ -388,3 +388,30 @@ def test_new_members_first_contributions_wait_for_a_moderator(
         )
         is False
     )
+
+
+def test_hidden_case_stays_out_of_digests(app, client, db, kring):
+    from community.notifications import digest
+    from community.notifications.services import notify
+
+    w = kring
+    w["member"].email_mode = "daily"
+    db.session.commit()
+    with app.test_request_context():
+        notify(
+            w["member"],
+            "case_published",
+            community=w["community"],
+            target=w["case"],
+            case_id=w["case"].id,
+            case_title=w["case"].title,
+        )
+        db.session.commit()
+    login(client, w["moderator"].email)
+    client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": "Herleidbaar"})
+    from community.mail import sent_messages
+
+    with app.test_request_context():
+        assert digest.send_digests("daily") == 0  # the only item is about a hidden case
+        db.session.commit()
+    assert all("Paardenbloem" not in m.get_content() for m in sent_messages(app))
