@@ -106,11 +106,12 @@ def is_member(user: Actor, community: Any) -> bool:
 
 
 def is_moderator(user: Actor, community: Any) -> bool:
-    return community_role(user, community) == "moderator"
+    """Acting as moderator: the role, and (for staff) two-step verification."""
+    return community_role(user, community) == "moderator" and has_second_factor(user)
 
 
 def can_create_community(user: Actor) -> bool:
-    return is_active_user(user) and user.is_admin
+    return is_active_user(user) and user.is_admin and has_second_factor(user)
 
 
 def has_open_invitation(user: Actor, community: Any) -> bool:
@@ -129,7 +130,7 @@ def can_see_community(user: Actor, community: Any) -> bool:
     """May the user know the community exists (directory entry, landing page)?"""
     if not is_active_user(user) or community is None:
         return False
-    if user.is_admin or is_member(user, community):
+    if (user.is_admin and has_second_factor(user)) or is_member(user, community):
         return True
     if community.archived_at is not None:
         return False
@@ -431,6 +432,13 @@ def can_see_hidden(user: Actor, obj: Any, community: Any) -> bool:
     return (is_active_user(user) and obj.author_id == user.id) or can_moderate_content(
         user, community
     )
+
+
+def can_see_contribution(user: Actor, contribution: Any, community: Any) -> bool:
+    """Hidden or held (new member) contributions: for their author and the moderators."""
+    if contribution.hidden_at is None and not contribution.pending_review:
+        return True
+    return can_see_hidden(user, contribution, community)
 
 
 def can_flag(user: Actor, community: Any, visible: bool) -> bool:

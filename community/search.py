@@ -79,7 +79,12 @@ def remove(kind: str, object_id: int) -> None:
 def index_case(case: Case, *, with_contributions: bool = False) -> None:
     if case.phase == "draft" or case.hidden_at is not None:
         # Drafts are the author's alone; a hidden case is found by nobody, nor its replies.
-        db.session.execute(delete(SearchDocument).where(SearchDocument.case_id == case.id))
+        db.session.execute(
+            delete(SearchDocument).where(
+                SearchDocument.case_id == case.id,
+                SearchDocument.kind.in_(("case", "contribution")),
+            )
+        )
         return
     if with_contributions:  # back from hidden: its contributions come back too
         for contribution in db.session.scalars(

@@ -67,13 +67,14 @@ def safe_next_url(target: str | None, fallback: str = "/") -> str:
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Sessions carry `<id>:<session_token>`; a rotated token or inactive account ends them."""
-    raw_id, _, token = user_id.partition(":")
+    raw_id, _, rest = user_id.partition(":")
+    token, _, sid = rest.partition(":")
     if not raw_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(raw_id))
     if user is None or user.session_token != token or not user.is_active:
         return None
-    if sessions.is_ended():  # ended from the account page, on this or another device
+    if sessions.is_ended(sid or None):  # ended from the account page, here or elsewhere
         return None
     return user
 

@@ -30,6 +30,10 @@ def delete_own_account(
 ) -> None:
     if not passwords.verify_password(user.password_hash, password):
         raise DomainError("password", _("Je wachtwoord klopt niet."))
+    if user.platform_role == "admin":
+        raise DomainError(
+            None, _("Een beheerder verwijdert zijn account niet zelf. Vraag een andere beheerder.")
+        )
     erase(user, user, delete_contributions, ip)
 
 
@@ -50,6 +54,13 @@ def erase(
             db.session.scalars(select(Contribution).where(Contribution.author_id == user.id))
         )
         for contribution in own:
+            # Replies of others stay: they lose their parent, not their text.
+            db.session.execute(
+                update(Contribution)
+                .where(Contribution.parent_id == contribution.id)
+                .values(parent_id=None)
+                .execution_options(synchronize_session=False)
+            )
             search.remove("contribution", contribution.id)
             db.session.execute(
                 delete(Attachment).where(

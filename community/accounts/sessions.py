@@ -36,10 +36,13 @@ def current() -> UserSession | None:
     return db.session.scalar(select(UserSession).where(UserSession.token == token))
 
 
-def is_ended() -> bool:
-    """True when this browser's session was ended from the account page."""
-    record = current()
-    return record is not None and record.ended_at is not None
+def is_ended(sid: str | None = None) -> bool:
+    """True when this browser's session (the one in its login id) was ended."""
+    for token in {sid, session.get("sid")} - {None, ""}:
+        record = db.session.scalar(select(UserSession).where(UserSession.token == token))
+        if record is not None and record.ended_at is not None:
+            return True
+    return False
 
 
 def touch(user: User) -> None:

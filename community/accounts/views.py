@@ -122,8 +122,8 @@ def _complete_login(user: User, remember: bool, next_url: str | None) -> BaseRes
     session.clear()
     if locale:
         session["locale"] = locale
+    sessions.start(user)  # first: the login id (and remember cookie) carries this session
     login_user(user, remember=remember)
-    sessions.start(user)
     db.session.commit()
     fallback = url_for("pages.home")
     if isinstance(invitation, dict) and invitation.get("email") == user.email:
@@ -135,8 +135,14 @@ def _complete_login(user: User, remember: bool, next_url: str | None) -> BaseRes
     return redirect(safe_next_url(next_url, fallback))
 
 
+def _second_factor_key() -> str:
+    pending = session.get("second_factor")
+    return "2fa:" + str(pending.get("uid") if isinstance(pending, dict) else "none")
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per 5 minutes", methods=["POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_second_factor_key)
 def second_factor() -> str | BaseResponse:
     pending = session.get("second_factor")
     if not isinstance(pending, dict) or int(time.time()) - int(pending.get("at", 0)) > 300:
@@ -172,7 +178,9 @@ def setup_two_factor() -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            user.rotate_session_token()  # sessions from before 2FA end everywhere else
             db.session.commit()
+            login_user(user)
             session.pop("totp_setup", None)
             return render_template("accounts/two_factor.html", enabled=True, form=None, codes=codes)
     return render_template(

@@ -52,7 +52,12 @@ def prefill_from_case(case: Case) -> dict[str, Any]:
     """Title, theme, problem (context and question) and steps (the reflection) of a case."""
     reflections = db.session.scalars(
         select(Contribution.body)
-        .where(Contribution.case_id == case.id, Contribution.kind == "reflection")
+        .where(
+            Contribution.case_id == case.id,
+            Contribution.kind == "reflection",
+            Contribution.hidden_at.is_(None),
+            Contribution.pending_review.is_(False),
+        )
         .order_by(Contribution.created_at)
     ).all()
     return {
@@ -67,7 +72,12 @@ def valuable_contributions(case: Case) -> list[Contribution]:
     return list(
         db.session.scalars(
             select(Contribution)
-            .where(Contribution.case_id == case.id, Contribution.valuable.is_(True))
+            .where(
+                Contribution.case_id == case.id,
+                Contribution.valuable.is_(True),
+                Contribution.hidden_at.is_(None),
+                Contribution.pending_review.is_(False),
+            )
             .order_by(Contribution.created_at)
         )
     )

@@ -28,6 +28,8 @@ def may_download(attachment: Attachment) -> bool:
     assert owner is not None
     # Hidden by a moderator: for the author and the moderators only.
     hidden = [obj for obj in (case, owner) if obj.hidden_at is not None]
+    if isinstance(owner, Contribution) and owner.pending_review:
+        hidden.append(owner)
     return all(policy.can_see_hidden(current_user, obj, case.community) for obj in hidden)
 
 

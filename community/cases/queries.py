@@ -29,7 +29,11 @@ def contribution_counts(case_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Contribution.case_id, func.count())
-        .where(Contribution.case_id.in_(case_ids))
+        .where(
+            Contribution.case_id.in_(case_ids),
+            Contribution.hidden_at.is_(None),
+            Contribution.pending_review.is_(False),
+        )
         .group_by(Contribution.case_id)
     ).all()
     return {case_id: count for case_id, count in rows}
@@ -134,6 +138,8 @@ def approaches_of(case: Case) -> list[Approach]:
     """Approaches drawn from the case (shown to the case's members only)."""
     return list(
         db.session.scalars(
-            select(Approach).where(Approach.case_id == case.id).order_by(Approach.created_at)
+            select(Approach)
+            .where(Approach.case_id == case.id, Approach.community_id == case.community_id)
+            .order_by(Approach.created_at)
         )
     )

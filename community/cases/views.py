@@ -165,6 +165,8 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
 @bp.route("/c/<slug>/cases/<int:case_id>/history")
 def case_history(slug: str, case_id: int) -> str:
     community, case = load_case(slug, case_id)
+    if case.hidden_at is not None and not policy.can_see_hidden(current_user, case, community):
+        abort(404)
     return render_template(
         "cases/history.html", community=community, case=case, revisions=queries.revisions(case)
     )

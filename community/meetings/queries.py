@@ -48,7 +48,7 @@ def meetings_of_case(case: Case) -> list[Meeting]:
         db.session.scalars(
             select(Meeting)
             .join(MeetingCase, MeetingCase.meeting_id == Meeting.id)
-            .where(MeetingCase.case_id == case.id)
+            .where(MeetingCase.case_id == case.id, Meeting.community_id == case.community_id)
             .order_by(Meeting.starts_at)
         )
     )

@@ -103,8 +103,12 @@ class User(db.Model):  # type: ignore[name-defined]
 
     def get_id(self) -> str:
         # The session token is part of the id, so rotating it ends every session
-        # and every remember-me cookie of this user on the server side.
-        return f"{self.id}:{self.session_token}"
+        # and every remember-me cookie of this user on the server side. The browser's
+        # own session id follows, so ending one session also ends its remember cookie.
+        from flask import has_request_context, session
+
+        sid = session.get("sid", "") if has_request_context() else ""
+        return f"{self.id}:{self.session_token}:{sid}"
 
     def rotate_session_token(self) -> None:
         self.session_token = new_token()

@@ -158,7 +158,7 @@ def queue(user: User) -> list[Flag]:
         for cid, m in user.memberships_by_community().items()
         if m.status == "active" and m.role == "moderator"
     ]
-    if not moderating:
+    if not moderating or not policy.has_second_factor(user):
         return []
     return list(
         db.session.scalars(
@@ -191,6 +191,16 @@ def move_case(user: User, case: Case, target: Community, reason: str, ip: str | 
     db.session.execute(
         update(Notification)
         .where(Notification.target_type == "cases", Notification.target_id == case.id)
+        .values(community_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    contribution_ids = select(Contribution.id).where(Contribution.case_id == case.id)
+    db.session.execute(
+        update(Flag)
+        .where(
+            ((Flag.target_type == "case") & (Flag.target_id == case.id))
+            | ((Flag.target_type == "contribution") & Flag.target_id.in_(contribution_ids))
+        )
         .values(community_id=target.id)
         .execution_options(synchronize_session=False)
     )

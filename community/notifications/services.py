@@ -110,7 +110,7 @@ def _visible(user: User) -> ColumnElement[bool]:
         )
     hidden_cases = select(Case.id).where(
         Case.hidden_at.is_not(None),
-        Case.author_id != user.id,
+        or_(Case.author_id.is_(None), Case.author_id != user.id),
         Case.community_id.not_in(moderating) if moderating else true(),
     )
     about_hidden = and_(
