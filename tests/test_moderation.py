@@ -415,3 +415,13 @@ def test_hidden_case_stays_out_of_digests(app, client, db, kring):
         assert digest.send_digests("daily") == 0  # the only item is about a hidden case
         db.session.commit()
     assert all("Paardenbloem" not in m.get_content() for m in sent_messages(app))
+
+
+def test_moderator_csv_has_no_ip_or_email(client, db, kring):
+    w = kring
+    login(client, w["moderator"].email)
+    client.post(f"/moderation/case/{w['case'].id}/hide", data={"reason": "x"})
+    text = client.get(f"/c/{w['community'].slug}/audit?format=csv").get_data(as_text=True)
+    assert "127.0.0.1" not in text
+    assert w["moderator"].email not in text
+    assert "Mo" in text

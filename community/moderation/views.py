@@ -201,21 +201,25 @@ def move_case(slug: str, case_id: int) -> BaseResponse:
     return redirect(url_for("cases.show_case", slug=target.slug, case_id=case.id))
 
 
-def _csv(events: list[AuditEvent]) -> Response:
-    """The audit log as CSV; cells that a spreadsheet would run as a formula are made inert."""
+def _csv(events: list[AuditEvent], *, personal: bool) -> Response:
+    """The audit log as CSV; cells that a spreadsheet would run as a formula are made inert.
+
+    Moderators get names only; e-mail addresses and IP addresses are for administrators.
+    """
     people = users_by_id({e.actor_id for e in events if e.actor_id})
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["time_utc", "actor", "action", "target", "community_id", "ip", "data"])
     for e in events:
-        actor = people[e.actor_id].email if e.actor_id in people else ""
+        who = people.get(e.actor_id) if e.actor_id else None
+        actor = (who.email if personal else who.name) if who else ""
         row = [
             e.created_at.isoformat(),
             actor,
             e.action,
             f"{e.target_type or ''}:{e.target_id or ''}",
             e.community_id or "",
-            e.ip or "",
+            (e.ip or "") if personal else "",
             str(e.data),
         ]
         writer.writerow([_inert(str(cell)) for cell in row])
@@ -233,7 +237,7 @@ def community_audit(slug: str) -> str | Response:
     community = access.moderated_community(slug)
     policy.require(policy.can_view_audit(current_user, community))
     if request.args.get("format") == "csv":
-        return _csv(list(db.session.scalars(history(community).limit(10000))))
+        return _csv(list(db.session.scalars(history(community).limit(10000))), personal=False)
     page = paginate(history(community), 50)
     ids = {e.actor_id for e in page.items if e.actor_id} | {
         int(e.data["user_id"]) for e in page.items if isinstance(e.data.get("user_id"), int)
@@ -258,7 +262,7 @@ def admin_audit() -> str | Response:
     if community_id and community_id <= MAX_ID:
         query = query.where(AuditEvent.community_id == community_id)
     if request.args.get("format") == "csv":
-        return _csv(list(db.session.scalars(query.limit(50000))))
+        return _csv(list(db.session.scalars(query.limit(50000))), personal=True)
     page = paginate(query, 50)
     people = users_by_id({e.actor_id for e in page.items if e.actor_id})
     return render_template(
