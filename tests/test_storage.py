@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import FileStorage
 
-from community import storage
+from community import bsn, storage
 from community.extensions import db
 from community.storage import UploadError
 
@@ -469,7 +469,7 @@ def test_upload_dir_inside_the_static_folder_is_refused(app: Flask, upload_dir: 
     ],
 )
 def test_bsn_like_finds_numbers_passing_the_elfproef(text: str) -> None:
-    assert storage.bsn_like(text)
+    assert bsn.bsn_like(text)
 
 
 @pytest.mark.parametrize(
@@ -489,4 +489,4 @@ def test_bsn_like_finds_numbers_passing_the_elfproef(text: str) -> None:
     ],
 )
 def test_bsn_like_ignores_other_numbers(text: str) -> None:
-    assert not storage.bsn_like(text)
+    assert not bsn.bsn_like(text)
