@@ -107,7 +107,8 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated:
+    # Static files are the same for everyone: leave the session (Vary: Cookie, Set-Cookie) alone.
+    if request.endpoint != "static" and current_user.is_authenticated:
         headers.setdefault("Cache-Control", "private, no-store")
     return response
 
