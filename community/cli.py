@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -9,7 +10,7 @@ import time
 import click
 from flask import Flask, current_app
 
-from community import demo, demo_approaches, demo_cases, mail, search, seed
+from community import benchdata, demo, demo_approaches, demo_cases, mail, search, seed
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
 from community.extensions import db
@@ -68,6 +69,25 @@ def search_reindex_command() -> None:
     count = search.reindex_all()
     db.session.commit()
     click.echo(f"Indexed {count} objects.")
+
+
+@click.command("bench-data")
+@click.option("--scale", type=click.Choice(sorted(benchdata.SCALES)), required=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--targets", type=click.Path(dir_okay=False), help="Write the key pages as JSON.")
+def bench_data_command(scale: str, seed: int, targets: str | None) -> None:
+    """Generate benchmark data (see docs/PERFORMANCE.md) into an empty, migrated database."""
+    try:
+        with current_app.test_request_context():
+            result = benchdata.generate(scale, seed, report=click.echo)
+    except benchdata.NotEmpty:
+        raise click.ClickException(
+            "The database already holds cases; generate benchmark data into an empty database."
+        ) from None
+    click.echo(f"{scale}: {result['seconds']} s")
+    if targets:
+        with open(targets, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=2)
 
 
 @click.command("create-admin")
@@ -154,5 +174,6 @@ def init_app(app: Flask) -> None:
         jobs_command,
         search_reindex_command,
         digest_command,
+        bench_data_command,
     ):
         app.cli.add_command(command)
