@@ -1,0 +1,390 @@
+"""Load runner: the key pages under load with gunicorn and wrk, as ratios to a reference page.
+
+    .venv/bin/python bench/run.py --database sqlite --scale large
+    .venv/bin/python bench/run.py --database postgresql --database-url postgresql://... \
+        --scale large
+
+1. Builds the data set once per database and scale (`flask db upgrade`, `flask bench-data`)
+   in bench/.work/ (SQLite) or the given PostgreSQL database (dropped and rebuilt unless
+   the targets file of an earlier run is there; `--rebuild` forces it).
+2. Counts SQL queries and bytes per page in-process (Flask test client, same database).
+3. Starts Leerkring and the reference app (bench/reference_app.py) with gunicorn, 2 sync
+   workers each, logs in through the login form, and drives every page with wrk (installed
+   from Debian when missing): fixed duration and connections, three repetitions, medians;
+   after each page the reference page at the same byte size.
+4. Prints the table and, with --write-docs, puts it into docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+BIN = Path(sys.executable).parent
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105
+PAGE_TARGET = {"case_200": 0.40}
+DEFAULT_TARGET = 0.60
+
+
+def _sqlalchemy_url(raw: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw.removeprefix(prefix)
+    return raw
+
+
+def environment(args: argparse.Namespace) -> dict[str, str]:
+    instance = WORK / f"{args.database}-{args.scale}"
+    instance.mkdir(parents=True, exist_ok=True)
+    url = (
+        f"sqlite:///{instance / 'bench.sqlite3'}"
+        if args.database == "sqlite"
+        else _sqlalchemy_url(args.database_url)
+    )
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "LEERKRING_INSTANCE": str(instance),
+        "MAIL_BACKEND": "memory",
+        "RATELIMIT_ENABLED": "0",  # one login, then only GETs: nothing to limit
+    }
+
+
+def flask(env: dict[str, str], *command: str) -> None:
+    subprocess.run(  # noqa: S603 - our own flask command
+        [str(BIN / "flask"), "--app", "wsgi", *command], env=env, cwd=ROOT, check=True
+    )
+
+
+def build(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
+    targets = Path(env["LEERKRING_INSTANCE"]) / "targets.json"
+    if targets.exists() and not args.rebuild:
+        return dict(json.loads(targets.read_text()))
+    if args.database == "sqlite":
+        Path(env["LEERKRING_INSTANCE"], "bench.sqlite3").unlink(missing_ok=True)
+    else:
+        from sqlalchemy import create_engine, text
+
+        with create_engine(env["DATABASE_URL"]).begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    flask(env, "bench-data", "--scale", args.scale, "--targets", str(targets))
+    print(f"data generated in {time.perf_counter() - started:.0f} s")
+    return dict(json.loads(targets.read_text()))
+
+
+def in_process(env: dict[str, str], data: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """SQL queries, bytes, and bytes transferred with gzip (page and its CSS) per page."""
+    os.environ.update(env)
+    from sqlalchemy import event
+
+    from community import create_app
+    from community.extensions import db
+
+    app = create_app()
+    client = app.test_client()
+    with app.app_context():
+        engine = db.engine
+    login(client, data["login"])
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    figures = {}
+    for name, path in data["pages"].items():
+        client.get(path)  # warm: the first request of a worker loads templates
+        statements.clear()
+        response = client.get(path)
+        assert response.status_code == 200, (name, response.status_code)
+        body = response.get_data()
+        css = [
+            client.get(href.decode(), headers={"Accept-Encoding": "gzip"}).get_data()
+            for href in re.findall(rb'<link rel="stylesheet" href="([^"]+)">', body)
+        ]
+        figures[name] = {
+            "queries": len(statements),
+            "bytes": len(body),
+            # HTML as sent (pages are not compressed, see docs), stylesheets gzip-compressed
+            "transferred": len(body) + sum(len(c) for c in css),
+        }
+    return figures
+
+
+def login(client: Any, account: dict[str, str]) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    response = client.post(
+        "/login",
+        data={"email": account["email"], "password": account["password"], "csrf_token": token[1]},
+    )
+    assert response.status_code == 302, response.status_code
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], app: str, port: int) -> Any:
+    process = subprocess.Popen(  # noqa: S603
+        [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}", app,
+         "--log-level", "warning"],
+        env={**env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                time.sleep(0.2)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def workers(master: int) -> list[int]:
+    path = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def peak_rss_mb(master: int) -> float:
+    """The highest peak resident set size (VmHWM) among the gunicorn workers, in MB."""
+    peaks = []
+    for pid in workers(master):
+        status = Path(f"/proc/{pid}/status").read_text()
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if found:
+            peaks.append(int(found[1]) / 1024)
+    return round(max(peaks, default=0.0), 1)
+
+
+def session_cookie(port: int, account: dict[str, str]) -> str:
+    """Log in through the real login form; returns the Cookie header value."""
+    base = f"http://127.0.0.1:{port}"
+    with urllib.request.urlopen(base + "/login") as response:  # noqa: S310
+        cookies = _cookies(response.headers.get_all("Set-Cookie") or [])
+        page = response.read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    form = {"email": account["email"], "password": account["password"], "csrf_token": token[1]}
+    request = urllib.request.Request(  # noqa: S310
+        base + "/login",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+    )
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(request)
+        raise AssertionError("login did not redirect")
+    except urllib.error.HTTPError as redirect:
+        if redirect.code != 302:
+            raise AssertionError(f"login answered {redirect.code}") from None
+        cookies.update(_cookies(redirect.headers.get_all("Set-Cookie") or []))
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def _cookies(headers: list[str]) -> dict[str, str]:
+    return dict(h.split(";", 1)[0].split("=", 1) for h in headers)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk is missing: installing it from Debian (apt-get install wrk)")
+    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True)  # noqa: S607
+    return shutil.which("wrk") or "wrk"
+
+
+def wrk(binary: str, url: str, cookie: str, duration: int, connections: int) -> dict[str, float]:
+    result = subprocess.run(  # noqa: S603
+        [binary, "-t", "1", "-c", str(connections), "-d", f"{duration}s", "--latency",
+         "-H", f"Cookie: {cookie}", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    out = result.stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise SystemExit(f"{url}: error responses under load\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    latency = {
+        p: _ms(re.search(rf"^\s+{p}%\s+([\d.]+\w+)", out, re.M)[1])  # type: ignore[index]
+        for p in ("50", "99")
+    }
+    return {"rps": rps, "p50": latency["50"], "p99": latency["99"]}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def measure(args: argparse.Namespace, env: dict[str, str], data: dict[str, Any]) -> dict[str, Any]:
+    binary = ensure_wrk()
+    figures = in_process(env, data)
+    app_port, ref_port = free_port(), free_port()
+    runs: dict[str, list[dict[str, float]]] = {}
+    rss: dict[str, float] = {}
+    with (
+        gunicorn(env, "wsgi:app", app_port) as app,
+        gunicorn(env, "bench.reference_app:app", ref_port) as reference,
+    ):
+        cookie = session_cookie(app_port, data["login"])
+        for repetition in range(args.repetitions):
+            for name, path in data["pages"].items():
+                url = f"http://127.0.0.1:{app_port}{path}"
+                page = wrk(binary, url, cookie, args.duration, args.connections)
+                ref_url = f"http://127.0.0.1:{ref_port}/?bytes={figures[name]['bytes']}"
+                ref = wrk(binary, ref_url, cookie, args.duration, args.connections)
+                runs.setdefault(name, []).append(page)
+                runs.setdefault("ref:" + name, []).append(ref)
+                rss[name] = peak_rss_mb(app.pid)
+                print(
+                    f"[{repetition + 1}/{args.repetitions}] {name}: {page['rps']:.0f} req/s "
+                    f"(reference {ref['rps']:.0f}), p50 {page['p50']:.1f} ms, "
+                    f"p99 {page['p99']:.1f} ms",
+                    flush=True,
+                )
+        peak = peak_rss_mb(app.pid)
+        reference_peak = peak_rss_mb(reference.pid)
+    rows = []
+    for name in data["pages"]:
+        page = {k: statistics.median(r[k] for r in runs[name]) for k in ("rps", "p50", "p99")}
+        ref_rps = statistics.median(r["rps"] for r in runs["ref:" + name])
+        ratio = page["rps"] / ref_rps if ref_rps else 0.0
+        rows.append(
+            {"page": name, "path": data["pages"][name], **page, "reference_rps": ref_rps,
+             "ratio": ratio, "target": PAGE_TARGET.get(name, DEFAULT_TARGET), **figures[name],
+             "rss_mb": rss[name]}
+        )  # fmt: skip
+    return {
+        "database": args.database,
+        "scale": args.scale,
+        "machine": machine(),
+        "settings": {
+            "duration_s": args.duration,
+            "connections": args.connections,
+            "repetitions": args.repetitions,
+            "workers": 2,
+        },
+        "rows": rows,
+        "peak_rss_mb": peak,
+        "reference_peak_rss_mb": reference_peak,
+        "generation": data.get("timings", {}),
+        "generation_seconds": data.get("seconds"),
+    }
+
+
+def machine() -> str:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])  # type: ignore[index]
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory / 1024 / 1024:.0f} GB RAM, Linux "
+        f"{platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"Database: **{result['database']}**, scale **{result['scale']}**; {result['machine']}. "
+        f"wrk: {result['settings']['connections']} connections, "
+        f"{result['settings']['duration_s']} s per run, {result['settings']['repetitions']} "
+        "repetitions (medians); gunicorn 2 sync workers.",
+        "",
+        "| Page | req/s | reference req/s | ratio (target) | p50 ms | p99 ms | queries | KB "
+        "| KB with CSS, gzip | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in result["rows"]:
+        ok = "✓" if r["ratio"] >= r["target"] else "✗"
+        lines.append(
+            f"| {r['page']} | {r['rps']:.0f} | {r['reference_rps']:.0f} | "
+            f"{r['ratio']:.2f} ({r['target']:.2f}) {ok} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['queries']} | {r['bytes'] / 1024:.0f} | {r['transferred'] / 1024:.0f} | "
+            f"{r['rss_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        f"Peak RSS per worker after the run: {result['peak_rss_mb']:.0f} MB "
+        f"(reference app: {result['reference_peak_rss_mb']:.0f} MB). Data generated in "
+        f"{result['generation_seconds']} s.",
+    ]
+    return "\n".join(lines)
+
+
+def write_docs(result: dict[str, Any], text: str) -> None:
+    path = ROOT / "docs" / "PERFORMANCE.md"
+    content = path.read_text()
+    start = f"<!-- bench:{result['database']}:{result['scale']} -->"
+    end = f"<!-- /bench:{result['database']}:{result['scale']} -->"
+    block = f"{start}\n{text}\n{end}"
+    if start in content:
+        content = re.sub(
+            re.escape(start) + ".*?" + re.escape(end), lambda _: block, content, flags=re.S
+        )
+    else:
+        content = content.rstrip() + "\n\n" + block + "\n"
+    path.write_text(content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--scale", choices=("small", "large", "search"), default="large")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--rebuild", action="store_true", help="generate the data again")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/PERFORMANCE.md")
+    parser.add_argument("--json", type=Path, help="also write all figures to this file")
+    args = parser.parse_args()
+    if args.database == "postgresql" and not args.database_url:
+        parser.error("--database postgresql needs --database-url (or BENCH_DATABASE_URL)")
+    env = environment(args)
+    data = build(args, env)
+    result = measure(args, env, data)
+    text = table(result)
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    if args.write_docs:
+        write_docs(result, text)
+
+
+if __name__ == "__main__":
+    main()
