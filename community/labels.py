@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from community.i18n import gettext as _
 
 
 def kind_label(kind: str) -> str:

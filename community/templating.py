@@ -10,6 +10,14 @@ from community import i18n, labels, policy
 
 
 def init_app(app: Flask) -> None:
+    # The same translations as Flask-Babel's, without its lookups on every string.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: i18n.translations().ugettext(s),
+        ngettext=lambda s, p, n: i18n.translations().ungettext(s, p, n),
+        pgettext=lambda c, s: i18n.translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: i18n.translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         can=policy.POLICIES,
         current_language=i18n.current_language,
