@@ -425,3 +425,47 @@ def test_moderator_csv_has_no_ip_or_email(client, db, kring):
     assert "127.0.0.1" not in text
     assert w["moderator"].email not in text
     assert "Mo" in text
+
+
+def test_case_page_links_each_contribution_to_a_report_page(client, db, kring):
+    """Reporting a contribution happens on a page of its own, not in a form per contribution."""
+    w = kring
+    contribution_id = w["contribution"].id
+    login(client, w["member"].email)
+    page = client.get(f"/c/{w['community'].slug}/cases/{w['case'].id}").get_data(as_text=True)
+    link = f"/flags/new?target=contribution%3A{contribution_id}"
+    assert link in page
+    article = page.split(f'id="bijdrage-{contribution_id}"')[1].split("</article>")[0]
+    assert 'name="reason"' not in article
+    form = client.get(link)
+    assert form.status_code == 200
+    html = form.get_data(as_text=True)
+    assert f'name="target" value="contribution:{contribution_id}"' in html
+    back = f"/c/{w['community'].slug}/cases/{w['case'].id}#bijdrage-{contribution_id}"
+    assert f'name="next" value="{back}"' in html
+    assert "<details" not in html.split("<main")[1]
+    response = client.post(
+        "/flags",
+        data={"target": f"contribution:{contribution_id}", "reason": "offensive", "next": back},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(back)
+    assert db.session.scalar(select(Flag)).target_id == contribution_id
+
+
+def test_report_page_is_closed_to_outsiders(client, kring, make_user):
+    w = kring
+    target = f"/flags/new?target=contribution%3A{w['contribution'].id}"
+    assert client.get(target).status_code == 302  # anonymous: to the login page
+    outsider = make_user()
+    login(client, outsider.email)
+    for url in (
+        target,
+        f"/flags/new?target=case%3A{w['case'].id}",
+        "/flags/new?target=contribution%3A999999",
+        "/flags/new?target=user%3A1",
+        "/flags/new?target=contribution%3Aabc",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Paardenbloem" not in response.get_data(as_text=True)

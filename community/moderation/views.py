@@ -39,6 +39,34 @@ def _back() -> str:
     return safe_next_url(request.form.get("next"), url_for("pages.home"))
 
 
+def _flagged_url(target_type: str, obj: object) -> str:
+    """Where the flagged object is shown, to return to after the report."""
+    if isinstance(obj, Contribution):
+        target = url_for("cases.show_case", slug=obj.case.community.slug, case_id=obj.case_id)
+        return f"{target}#bijdrage-{obj.id}"
+    if isinstance(obj, Case):
+        return url_for("cases.show_case", slug=obj.community.slug, case_id=obj.id)
+    return url_for("approaches.show_approach", approach_id=getattr(obj, "id", 0))
+
+
+@bp.route("/flags/new")
+def new_flag() -> str:
+    """The report form on a page of its own (the case page links here per contribution)."""
+    target = request.args.get("target", "")
+    target_type, _sep, raw_id = target.partition(":")
+    if target_type not in FLAG_TARGETS or not raw_id.isdecimal() or int(raw_id) > MAX_ID:
+        abort(404)
+    obj, community, visible = services.resolve_target(target_type, int(raw_id))
+    policy.require_visible(policy.can_flag(current_user, community, visible))
+    return render_template(
+        "moderation/flag.html",
+        target=target,
+        target_type=target_type,
+        next=_flagged_url(target_type, obj),
+        community=community,
+    )
+
+
 @bp.route("/flags", methods=["POST"])
 def create_flag() -> BaseResponse:
     target_type, _sep, raw_id = request.form.get("target", "").partition(":")

@@ -91,11 +91,14 @@ def test_flag_hide_and_two_factor(page, live_server):
     _log_in(page, "melder")
     page.goto(case_url)
     article = page.locator("article", has_text="Een ongepaste vraag")
-    article.get_by_text("Melden bij de moderatoren").click()
-    article.get_by_label("Reden", exact=True).select_option("offensive")
-    article.get_by_role("button", name="Melding versturen").click()
+    article.get_by_role("link", name="Melden bij de moderatoren").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page, "report form")
+    page.get_by_label("Reden", exact=True).select_option("offensive")
+    page.get_by_role("button", name="Melding versturen").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("status")).to_contain_text("De moderatoren bekijken je melding")
+    assert "#bijdrage-" in page.url  # back at the contribution
     Header(page).log_out()
 
     _log_in(page, "mod")
