@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from community.accounts import sessions
 from community.extensions import db, login_manager
-from community.models import AnonymousUser, User
+from community.models import AnonymousUser, User, UserSession
 
 # Endpoints that answer without an active, logged-in user.
 PUBLIC_ENDPOINTS = frozenset(
@@ -71,9 +72,17 @@ def load_user(user_id: str) -> User | None:
     token, _, sid = rest.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    # The account and this browser's session row in one query.
+    row = db.session.execute(
+        select(User, UserSession)
+        .outerjoin(UserSession, UserSession.token == sid)
+        .where(User.id == int(raw_id))
+    ).first()
+    user = row[0] if row else None
     if user is None or user.session_token != token or not user.is_active:
         return None
+    if sid:
+        sessions.remember(sid, row[1] if row else None)
     if sessions.is_ended(sid or None):  # ended from the account page, here or elsewhere
         return None
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request, session
+from flask import g, request, session
 from sqlalchemy import select, update
 
 from community import audit
@@ -26,20 +26,33 @@ def start(user: User) -> UserSession:
     db.session.add(record)
     db.session.flush()
     session["sid"] = record.token
+    remember(record.token, record)
     return record
+
+
+def remember(token: str, record: UserSession | None) -> None:
+    """Keep a looked-up session row for the rest of the request (login check, then `touch`)."""
+    g.setdefault("_user_sessions", {})[token] = record
+
+
+def _by_token(token: str) -> UserSession | None:
+    known: dict[str, UserSession | None] = g.setdefault("_user_sessions", {})
+    if token not in known:
+        known[token] = db.session.scalar(select(UserSession).where(UserSession.token == token))
+    return known[token]
 
 
 def current() -> UserSession | None:
     token = session.get("sid")
     if not token:
         return None
-    return db.session.scalar(select(UserSession).where(UserSession.token == token))
+    return _by_token(token)
 
 
 def is_ended(sid: str | None = None) -> bool:
     """True when this browser's session (the one in its login id) was ended."""
     for token in {sid, session.get("sid")} - {None, ""}:
-        record = db.session.scalar(select(UserSession).where(UserSession.token == token))
+        record = _by_token(str(token))
         if record is not None and record.ended_at is not None:
             return True
     return False
