@@ -113,13 +113,18 @@ def approach_page(approach: Approach, *, with_sources: bool) -> ApproachPage:
             )
         )
     )
-    page.versions = int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(ApproachVersion)
-            .where(ApproachVersion.approach_id == approach.id)
+    # Every edit keeps a version and raises `version`: version 1 has no earlier ones.
+    page.versions = (
+        int(
+            db.session.scalar(
+                select(func.count())
+                .select_from(ApproachVersion)
+                .where(ApproachVersion.approach_id == approach.id)
+            )
+            or 0
         )
-        or 0
+        if approach.version > 1
+        else 0
     )
     return page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -65,6 +65,8 @@ class CasePage:
     attachments: dict[tuple[str, int], list[Attachment]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
     revisions: int = 0
+    after: int | None = None  # this page starts after that contribution (None: the first)
+    next_after: int | None = None  # the next page starts after this one (None: no more)
 
     @property
     def valuable(self) -> list[Contribution]:
@@ -75,22 +77,55 @@ class CasePage:
         return [c for c in self.contributions if c.kind == "reflection"]
 
 
-def case_page(case: Case) -> CasePage:
-    contributions = list(
-        db.session.scalars(
-            select(Contribution)
-            .where(Contribution.case_id == case.id)
-            .order_by(Contribution.created_at, Contribution.id)
+# Contributions per case page: every case in the benchmark (up to 260) fits on one, but
+# what a page loads stays bounded however long a discussion runs.
+CONTRIBUTIONS_PER_PAGE = 250
+
+
+def case_page(case: Case, after: int | None = None) -> CasePage:
+    """Up to CONTRIBUTIONS_PER_PAGE contributions, oldest first; `after`: the last one seen."""
+    statement = (
+        select(Contribution, Membership.role)
+        .outerjoin(
+            Membership,
+            and_(
+                Membership.user_id == Contribution.author_id,
+                Membership.community_id == case.community_id,
+                Membership.status == "active",
+            ),
         )
+        .where(Contribution.case_id == case.id)
+        .order_by(Contribution.created_at, Contribution.id)
+        .limit(CONTRIBUTIONS_PER_PAGE + 1)
     )
-    page = CasePage(contributions=contributions)
+    if after is not None:  # keyset: the contributions after the given one, in the same order
+        anchor = (
+            select(Contribution.created_at)
+            .where(Contribution.id == after, Contribution.case_id == case.id)
+            .scalar_subquery()
+        )
+        statement = statement.where(
+            or_(
+                Contribution.created_at > anchor,
+                and_(Contribution.created_at == anchor, Contribution.id > after),
+            )
+        )
+    rows = db.session.execute(statement).all()
+    more = len(rows) > CONTRIBUTIONS_PER_PAGE
+    rows = rows[:CONTRIBUTIONS_PER_PAGE]
+    contributions = [contribution for contribution, _role in rows]
+    page = CasePage(contributions=contributions, after=after)
+    page.next_after = contributions[-1].id if more else None
+    page.roles = {c.author_id: role for c, role in rows if c.author_id and role}
+    on_page = {c.id for c in contributions}
     for contribution in contributions:
-        if contribution.parent_id is None:
+        # A reply whose contribution is on an earlier page is shown on its own.
+        if contribution.parent_id is None or contribution.parent_id not in on_page:
             page.by_phase.setdefault(contribution.phase, []).append(contribution)
         else:
             page.replies.setdefault(contribution.parent_id, []).append(contribution)
     contribution_ids = [c.id for c in contributions]
-    rows = db.session.scalars(
+    attachments = db.session.scalars(
         select(Attachment)
         .where(
             or_(
@@ -101,25 +136,22 @@ def case_page(case: Case) -> CasePage:
         )
         .order_by(Attachment.id)
     )
-    for attachment in rows:
+    for attachment in attachments:
         page.attachments.setdefault((attachment.owner_type, attachment.owner_id), []).append(
             attachment
         )
-    author_ids = {c.author_id for c in contributions if c.author_id} | {case.author_id or 0}
-    page.roles = dict(
-        db.session.execute(
-            select(Membership.user_id, Membership.role).where(
-                Membership.community_id == case.community_id,
-                Membership.user_id.in_(author_ids),
-                Membership.status == "active",
+    # A case never edited (version 1) has no earlier versions to count.
+    page.revisions = (
+        int(
+            db.session.scalar(
+                select(func.count())
+                .select_from(CaseRevision)
+                .where(CaseRevision.case_id == case.id)
             )
-        ).all()
-    )
-    page.revisions = int(
-        db.session.scalar(
-            select(func.count()).select_from(CaseRevision).where(CaseRevision.case_id == case.id)
+            or 0
         )
-        or 0
+        if case.version > 1
+        else 0
     )
     return page
 

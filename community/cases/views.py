@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy, search
@@ -20,17 +21,22 @@ from community.labels import phase_label
 from community.meetings import queries as meeting_queries
 from community.models import Case, Community
 from community.moderation.services import moderated_communities
+from community.pagination import MAX_ID
 
 bp = Blueprint("cases", __name__)
 
 
 def load_case(slug: str, case_id: int) -> tuple[Community, Case]:
     """The case of *this* community, or 404 for whoever may not read it."""
-    community = access.member_community(slug)
-    case = db.session.get(Case, case_id)
-    if case is None or case.community_id != community.id:
-        abort(404)
-    if not policy.can_view_case(current_user, case):
+    # One query for both; a missing case, another community's case or a community the
+    # user may not enter all end in the same 404.
+    case = db.session.scalar(
+        select(Case)
+        .join(Community, Community.id == Case.community_id)
+        .where(Case.id == case_id, Community.slug == slug)
+    )
+    community = access.require_member(case.community if case else None)
+    if case is None or not policy.can_view_case(current_user, case):
         abort(404)
     return community, case
 
@@ -98,6 +104,12 @@ def show_case(slug: str, case_id: int) -> str:
     return render_case(community, case, ContributionForm())
 
 
+def _after() -> int | None:
+    """`?after=<contribution id>` for the next page of contributions; nonsense means none."""
+    after = request.args.get("after", type=int)
+    return after if after is not None and 0 < after <= MAX_ID else None
+
+
 def render_case(community: Community, case: Case, form: ContributionForm, preview: str = "") -> str:
     expert_form = ExpertRequestForm()
     if policy.can_request_experts(current_user, case):
@@ -106,7 +118,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         "cases/show.html",
         community=community,
         case=case,
-        page=queries.case_page(case),
+        page=queries.case_page(case, _after()),
         form=form,
         preview=preview,
         allowed=policy.allowed_contribution_kinds(current_user, case),

@@ -21,8 +21,16 @@ def visible_community(slug: str) -> Community:
 
 def member_community(slug: str) -> Community:
     """Member-only pages: non-members get the same 404 as for a missing community."""
-    community = visible_community(slug)
-    if not policy.can_enter_community_admin(current_user, community):
+    return require_member(visible_community(slug))
+
+
+def require_member(community: Community | None) -> Community:
+    """The community itself when the user may enter it, else the 404 of a missing one."""
+    if (
+        community is None
+        or not policy.can_see_community(current_user, community)
+        or not policy.can_enter_community_admin(current_user, community)
+    ):
         abort(404)
     return community
 
