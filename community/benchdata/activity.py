@@ -44,7 +44,9 @@ def approaches(world: World, scale: Scale, rows: list[CaseRow], search: SearchRo
         created = world.moment(4 * 365)
         shared = rng.random() < 0.3
         moderator = world.moderators[community_id][0]
-        if shared:
+        if shared and source:  # the load runner opens one drawn from a case
+            library.insert(0, approach_id)
+        elif shared:
             library.append(approach_id)
         table_rows.append(
             (approach_id, community_id, source.id if source else None, author,
