@@ -65,7 +65,20 @@ def _put(kind: str, object_id: int, **values: Any) -> None:
         db.session.add(document)
     for name, value in values.items():
         setattr(document, name, value)
+    document.tags = tags_for(
+        values["community_id"], kind, values.get("theme_id"), values.get("scope") == "library"
+    )
     document.updated_at = utcnow()
+
+
+def tags_for(community_id: int, kind: str, theme_id: int | None, library: bool) -> str:
+    """The access and filter tokens of a document in the full-text index."""
+    tags = [f"c{community_id}", f"k{kind}"]
+    if theme_id:
+        tags.append(f"t{theme_id}")
+    if library:
+        tags.append("library")
+    return " ".join(tags)
 
 
 def remove(kind: str, object_id: int) -> None:
@@ -115,7 +128,12 @@ def index_case(case: Case, *, with_contributions: bool = False) -> None:
     db.session.execute(
         update(SearchDocument)
         .where(SearchDocument.kind == "contribution", SearchDocument.case_id == case.id)
-        .values(title=case.title, theme_id=case.theme_id, community_id=case.community_id)
+        .values(
+            title=case.title,
+            theme_id=case.theme_id,
+            community_id=case.community_id,
+            tags=tags_for(case.community_id, "contribution", case.theme_id, False),
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -191,27 +209,91 @@ def terms(query: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))[:MAX_TERMS]
 
 
+def _member_of(user: Any) -> list[int]:
+    return [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+
+
 def _allowed(user: Any) -> ColumnElement[bool]:
-    member_of = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    member_of = _member_of(user)
     own = SearchDocument.community_id.in_(member_of) if member_of else false()
     library = and_(SearchDocument.kind == "approach", SearchDocument.scope == "library")
     return or_(own, library)
 
 
-def _match(words: list[str]) -> tuple[ColumnElement[bool], Any]:
-    """The backend's full-text condition and rank for the words."""
+@dataclass
+class ResultPage:
+    """One page of hits, newest first; the total is counted up to MAX_COUNTED."""
+
+    items: list[SearchDocument]
+    page: int
+    per_page: int
+    total: int
+    more: bool  # more hits than MAX_COUNTED: the total is a lower bound
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+# A search counts at most this many hits and pages through them (50 pages of 20):
+# whatever the size of the archive, one search reads a bounded part of the index.
+MAX_COUNTED = 1000
+
+
+def _expression(words: list[str], scopes: list[str], filters: list[str]) -> tuple[str, Any]:
+    """The full-text condition: an FTS5 query (SQLite) or a tsquery (PostgreSQL)."""
     if db.engine.dialect.name == "postgresql":
-        # plainto: every word must match (as on SQLite); no operators from the query
-        query = func.plainto_tsquery("dutch", " ".join(words))
-        tsv: ColumnElement[Any] = literal_column("search_documents.tsv")
-        return tsv.op("@@")(query), func.ts_rank(tsv, query).desc()
-    expression = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
-    ids: Select[Any] = (
-        select(literal_column("rowid"))
+        # Every word in the title or body (weights A, B), one of the scopes and every
+        # filter (weight D). The words are \w+ only, so nothing of the query is syntax.
+        wanted = func.to_tsquery("dutch", " & ".join(f"{w}:AB" for w in words))
+        tags = "(" + " | ".join(f"{t}:D" for t in scopes) + ")"
+        tags += "".join(f" & {t}:D" for t in filters)
+        matches = literal_column("search_documents.tsv").op("@@")(
+            wanted.op("&&")(func.to_tsquery("simple", tags))
+        )
+        # Only stop words ("de het"): nothing, rather than everything in scope.
+        return "tsv", and_(func.numnode(wanted) > 0, matches)
+    text_part = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
+    expression = "{title body} : (" + text_part + ") AND tags : (" + " OR ".join(scopes) + ")"
+    expression += "".join(f" AND tags : {t}" for t in filters)
+    return "fts", expression
+
+
+def _matching_ids(condition: tuple[str, Any], limit: int, offset: int = 0) -> Select[Any]:
+    """Ids of matching documents, newest first (ids follow the order of creation)."""
+    backend, value = condition
+    if backend == "tsv":
+        return (
+            select(SearchDocument.id)
+            .where(value)
+            .order_by(SearchDocument.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    return (
+        select(literal_column("rowid").label("id"))
         .select_from(text("search_fts"))
-        .where(text("search_fts MATCH :expression").bindparams(expression=expression))
+        .where(text("search_fts MATCH :expression").bindparams(expression=value))
+        .order_by(text("rowid DESC"))
+        .limit(limit)
+        .offset(offset)
     )
-    return SearchDocument.id.in_(ids), SearchDocument.updated_at.desc()
 
 
 def search(
@@ -221,19 +303,33 @@ def search(
     community_id: int | None = None,
     kind: str | None = None,
     theme_id: int | None = None,
-) -> Select[Any] | None:
+    page: int = 1,
+    per_page: int = 20,
+) -> ResultPage | None:
+    """A page of what the user may read that has every word; None without words."""
     words = terms(query)
     if not words:
         return None
-    condition, order = _match(words)
-    statement = select(SearchDocument).where(_allowed(user), condition)
-    if community_id:
-        statement = statement.where(SearchDocument.community_id == community_id)
-    if kind:
-        statement = statement.where(SearchDocument.kind == kind)
-    if theme_id:
-        statement = statement.where(SearchDocument.theme_id == theme_id)
-    return statement.order_by(order, SearchDocument.id.desc())
+    member_of = _member_of(user)
+    if community_id:  # only one of the user's own communities can be chosen
+        scopes = [f"c{community_id}"] if community_id in member_of else []
+    else:
+        scopes = [f"c{cid}" for cid in member_of] + ["library"]
+    if not scopes:
+        return ResultPage([], 1, per_page, 0, False)
+    filters = ([f"k{kind}"] if kind else []) + ([f"t{theme_id}"] if theme_id else [])
+    condition = _expression(words, scopes, filters)
+    limited = _matching_ids(condition, MAX_COUNTED + 1).subquery()
+    counted = int(db.session.scalar(select(func.count()).select_from(limited)) or 0)
+    total = min(counted, MAX_COUNTED)
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
+    ids = list(db.session.scalars(_matching_ids(condition, per_page, (page - 1) * per_page)))
+    found: dict[int, SearchDocument] = {}
+    if ids:
+        rows = db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))
+        found = {document.id: document for document in rows}
+    items = [found[i] for i in ids if i in found]
+    return ResultPage(items, page, per_page, total, counted > MAX_COUNTED)
 
 
 def similar(

@@ -11,19 +11,24 @@ from sqlalchemy import DDL, event
 
 from community.models.search import SearchDocument
 
+# `tags` holds the document's access and filter tokens (`c12 kcase t3 library`, see
+# community.search.tags_for): the permission filter is part of the full-text query,
+# so the index only ever walks documents the user may read.
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    "title, body, content='search_documents', content_rowid='id', "
+    "title, body, tags, content='search_documents', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS search_documents_ai AFTER INSERT ON search_documents BEGIN "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_fts(rowid, title, body, tags) "
+    "VALUES (new.id, new.title, new.body, new.tags); END",
     "CREATE TRIGGER IF NOT EXISTS search_documents_ad AFTER DELETE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body, tags) "
+    "VALUES ('delete', old.id, old.title, old.body, old.tags); END",
     "CREATE TRIGGER IF NOT EXISTS search_documents_au AFTER UPDATE ON search_documents BEGIN "
-    "INSERT INTO search_fts(search_fts, rowid, title, body) "
-    "VALUES ('delete', old.id, old.title, old.body); "
-    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "INSERT INTO search_fts(search_fts, rowid, title, body, tags) "
+    "VALUES ('delete', old.id, old.title, old.body, old.tags); "
+    "INSERT INTO search_fts(rowid, title, body, tags) "
+    "VALUES (new.id, new.title, new.body, new.tags); END",
 ]
 SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_documents_au",
@@ -31,11 +36,20 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_documents_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
+# Title (A) and body (B) in Dutch; the tags (D) as they are ('simple': no stemming).
+POSTGRES_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)"
+)
 POSTGRES = [
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('dutch', coalesce(title, '')), 'A') || "
-    "setweight(to_tsvector('dutch', coalesce(body, '')), 'B')) STORED",
-    "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)",
+    "setweight(to_tsvector('dutch', coalesce(body, '')), 'B') || "
+    "setweight(to_tsvector('simple', coalesce(tags, '')), 'D')) STORED",
+    POSTGRES_INDEX,
+]
+POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS ix_search_documents_tsv",
+    "ALTER TABLE search_documents DROP COLUMN IF EXISTS tsv",
 ]
 
 

@@ -185,3 +185,52 @@ def test_odd_queries_never_fail(client, world, query):
     login(client, world["member"].email)
     response = client.get("/search", query_string={"q": query})
     assert response.status_code == 200
+
+
+def test_filters_narrow_within_the_index(client, db, world, make_community, make_membership):
+    other = make_community(name="Andere kring")
+    make_membership(world["member"], other)
+    login(client, world["member"].email)
+    client.post(
+        f"/c/{other.slug}/cases/new",
+        data={"title": f"Elders {WORD}", "theme": 0, "context": "c", "question": "q",
+              "action": "publish"},
+    )  # fmt: skip
+    assert _count(client) == 6
+    assert _count(client, type="case") == 3  # two titles and an attachment name
+    assert _count(client, community=world["community"].id) == 5
+    assert _count(client, community=other.id) == 1
+    assert _count(client, community=other.id, type="meeting") == 0
+
+
+def test_stop_words_alone_find_nothing(client, world):
+    login(client, world["member"].email)
+    assert _count(client, q="de het een") == 0
+
+
+def test_counting_stops_at_a_bound(client, monkeypatch, world):
+    from community import search
+
+    monkeypatch.setattr(search, "MAX_COUNTED", 3)
+    login(client, world["member"].email)
+    page = client.get("/search", query_string={"q": WORD, "page": 7}).get_data(as_text=True)
+    assert "Meer dan 3 resultaten" in page
+    # Only as many pages as the bounded count covers: page 7 becomes the first and last.
+    assert page.count('class="card"') == 5
+    assert 'rel="next"' not in page
+
+
+def test_a_moved_case_takes_its_contributions_along_in_the_index(app, db, world, make_community):
+    from community import search
+    from community.models import Case, SearchDocument
+
+    case = db.session.scalar(select(Case).where(Case.title == "Derde casus"))
+    target = make_community(name="Nieuwe kring")
+    case.community_id = target.id
+    with app.test_request_context():
+        search.index_case(case)
+        db.session.commit()
+    tags = set(
+        db.session.scalars(select(SearchDocument.tags).where(SearchDocument.case_id == case.id))
+    )
+    assert tags == {f"c{target.id} kcase", f"c{target.id} kcontribution"}

@@ -82,7 +82,7 @@ def generate(
     step("notifications", lambda: activity.notifications(world, scale, rows))
     if postgres:
         db.session.execute(sql("SET maintenance_work_mem = '512MB'"))
-        step("search index", lambda: db.session.execute(sql(search_ddl.POSTGRES[1])))
+        step("search index", lambda: db.session.execute(sql(search_ddl.POSTGRES_INDEX)))
     step("sequences", lambda: bulk.fix_sequences(db.metadata.tables[t] for t in TABLES))
     step("analyze", bulk.analyze)
     return {

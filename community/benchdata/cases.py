@@ -12,6 +12,7 @@ from community.benchdata.people import World
 from community.benchdata.scales import Scale
 from community.extensions import db
 from community.models import Case, Contribution, SearchDocument
+from community.search import tags_for
 
 PHASE_WEIGHTS = {"draft": 4, "questions": 18, "advice": 20, "reflection": 12, "closed": 46}
 CHUNK = 20_000
@@ -26,6 +27,7 @@ SEARCH_COLUMNS = (
     "title",
     "body",
     "updated_at",
+    "tags",
 )
 
 
@@ -75,6 +77,12 @@ class SearchRows:
                 values["title"][:300],
                 values["body"],
                 values["updated_at"],
+                tags_for(
+                    community_id,
+                    kind,
+                    values.get("theme_id"),
+                    values.get("scope") == "library",
+                ),
             )
         )
         self.next += 1

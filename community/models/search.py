@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community.extensions import db
@@ -35,4 +35,6 @@ class SearchDocument(db.Model):  # type: ignore[name-defined]
     case_id: Mapped[int | None]
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
+    # Access and filter tokens for the full-text index, e.g. "c12 kcase t3" (tags_for).
+    tags: Mapped[str] = mapped_column(String(120), default="", server_default=text("''"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

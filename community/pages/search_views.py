@@ -9,7 +9,7 @@ from sqlalchemy import select
 from community import search
 from community.extensions import db
 from community.models import SEARCH_KINDS, Community, SearchDocument, Theme
-from community.pagination import paginate
+from community.pagination import MAX_PAGE
 
 bp = Blueprint("search", __name__)
 
@@ -36,14 +36,14 @@ def search_page() -> str:
     kind = request.args.get("type") if request.args.get("type") in SEARCH_KINDS else None
     theme_slug = request.args.get("theme") or None
     theme = db.session.scalar(select(Theme).where(Theme.slug == theme_slug)) if theme_slug else None
-    statement = search.search(
+    page = search.search(
         current_user,
         query,
         community_id=community_id,
         kind=kind,
         theme_id=theme.id if theme else None,
+        page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
     )
-    page = paginate(statement, 20) if statement is not None else None
     hits = []
     if page is not None and page.items:
         ids = {d.community_id for d in page.items}
@@ -81,5 +81,5 @@ def search_page() -> str:
         kind=kind,
         theme=theme_slug,
         themes=db.session.scalars(select(Theme).order_by(Theme.name_nl)).all(),
-        too_short=statement is None and bool(query.strip()),
+        too_short=page is None and bool(query.strip()),
     )
