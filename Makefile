@@ -53,16 +53,21 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Search latency on a generated data set (100,000 contributions); see docs/PERFORMANCE.md.
+# Benchmarks (docs/PERFORMANCE.md): the key pages under load with gunicorn and wrk on the
+# `large` data set, and search latency on the `search` set (1,000,000 contributions), on
+# SQLite; on PostgreSQL as well when BENCH_DATABASE_URL and BENCH_SEARCH_DATABASE_URL name
+# two databases the benchmark may empty. The first run generates the data (minutes).
 .PHONY: bench
-bench: $(STAMP)
-	$(BIN)/python bench/search_bench.py --backend sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL (TEST_DATABASE_URL) =="; \
-		$(BIN)/python bench/search_bench.py --backend postgresql; \
-	else \
-		echo "TEST_DATABASE_URL is not set: the PostgreSQL benchmark was skipped."; \
-	fi
+bench: install
+	$(BIN)/python bench/run.py --database sqlite --scale large --write-docs
+	$(BIN)/python bench/search_bench.py --database sqlite --write-docs
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+		$(BIN)/python bench/run.py --database postgresql --scale large --write-docs; \
+	else echo "BENCH_DATABASE_URL is not set: the PostgreSQL load benchmark was skipped."; fi
+	@if [ -n "$$BENCH_SEARCH_DATABASE_URL" ]; then \
+		BENCH_DATABASE_URL=$$BENCH_SEARCH_DATABASE_URL \
+		$(BIN)/python bench/search_bench.py --database postgresql --write-docs; \
+	else echo "BENCH_SEARCH_DATABASE_URL is not set: the PostgreSQL search benchmark was skipped."; fi
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance

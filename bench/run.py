@@ -370,6 +370,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--rebuild", action="store_true", help="generate the data again")
+    parser.add_argument("--build-only", action="store_true", help="generate the data, no load")
     parser.add_argument("--write-docs", action="store_true", help="update docs/PERFORMANCE.md")
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
     args = parser.parse_args()
@@ -377,6 +378,8 @@ def main() -> None:
         parser.error("--database postgresql needs --database-url (or BENCH_DATABASE_URL)")
     env = environment(args)
     data = build(args, env)
+    if args.build_only:
+        return
     result = measure(args, env, data)
     text = table(result)
     print(text)

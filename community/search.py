@@ -332,30 +332,47 @@ def search(
     return ResultPage(items, page, per_page, total, counted > MAX_COUNTED)
 
 
+# Similar cases are chosen among this many of the newest matches (one bounded index read).
+SIMILAR_CANDIDATES = 50
+
+
+def _similar_condition(words: list[str], theme_id: int | None, scopes: list[str]) -> Any:
+    """Title words or the theme, in the user's scopes, cases and approaches only."""
+    kinds = ["kcase", "kapproach"]
+    if db.engine.dialect.name == "postgresql":
+        alternatives = [f"{w}:A" for w in words]
+        wanted: Any = func.to_tsquery("dutch", " | ".join(alternatives) or "''")
+        if theme_id:
+            wanted = wanted.op("||")(func.to_tsquery("simple", f"t{theme_id}:D"))
+        allowed = "(" + " | ".join(f"{s}:D" for s in scopes) + ") & (kcase:D | kapproach:D)"
+        matches = literal_column("search_documents.tsv").op("@@")(
+            wanted.op("&&")(func.to_tsquery("simple", allowed))
+        )
+        return "tsv", and_(func.numnode(wanted) > 0, matches)  # stop words alone: nothing
+    options = ["{title} : (" + " OR ".join(f'"{w}"*' for w in words) + ")"] if words else []
+    if theme_id:
+        options.append(f"tags : t{theme_id}")
+    expression = "(" + " OR ".join(options) + ") AND tags : (" + " OR ".join(scopes) + ")"
+    return "fts", expression + " AND tags : (" + " OR ".join(kinds) + ")"
+
+
 def similar(
     user: Any, title: str, theme_id: int | None, exclude_case: int | None, limit: int = 5
 ) -> list[SearchDocument]:
     """Earlier cases and approaches on the same theme or words, that the user may read."""
     words = [w for w in terms(title) if len(w) > 3][:4]
-    statement = select(SearchDocument).where(
-        _allowed(user), SearchDocument.kind.in_(("case", "approach"))
-    )
+    if not words and not theme_id:
+        return []
+    scopes = [f"c{cid}" for cid in _member_of(user)] + ["library"]
+    candidates = _matching_ids(
+        _similar_condition(words, theme_id, scopes), SIMILAR_CANDIDATES
+    ).subquery()
+    statement = select(SearchDocument).join(candidates, candidates.c.id == SearchDocument.id)
     if exclude_case:
         statement = statement.where(
             or_(SearchDocument.case_id.is_(None), SearchDocument.case_id != exclude_case)
         )
-    if words:
-        any_word = or_(*(func.lower(SearchDocument.title).like(f"%{w}%") for w in words))
-        statement = statement.where(
-            or_(any_word, SearchDocument.theme_id == theme_id) if theme_id else any_word
-        )
-    elif theme_id:
-        statement = statement.where(SearchDocument.theme_id == theme_id)
-    else:
-        return []
-    return list(
-        db.session.scalars(statement.order_by(SearchDocument.updated_at.desc()).limit(limit))
-    )
+    return list(db.session.scalars(statement.order_by(SearchDocument.id.desc()).limit(limit)))
 
 
 def snippet(body: str, words: list[str]) -> Markup:

@@ -98,3 +98,49 @@ def test_removed_user_mail_and_notification_carry_no_content(
     assert "Kring" in body
     assert "Vertrouwelijke" not in body
     assert "interne reden" not in body
+
+
+def test_centre_pages_on_with_a_keyset(app, client, db, make_user, make_community, make_membership):
+    """Older notifications page by page after the last one shown; no count of them all."""
+    from datetime import timedelta
+
+    from community.models.base import utcnow
+
+    user, other = make_user(), make_user()
+    community = make_community()
+    make_membership(user, community)
+    make_membership(other, community)
+    start = utcnow() - timedelta(days=1)
+    for _n in range(30):
+        _notify(app, user, "request_approved", community)
+    rows = list(
+        db.session.scalars(select(Notification).where(Notification.recipient_id == user.id))
+    )
+    for n, row in enumerate(sorted(rows, key=lambda r: r.id)):
+        row.created_at = start + timedelta(minutes=n % 10)  # equal times: the id decides
+    db.session.commit()
+    newest_first = sorted(rows, key=lambda r: (r.created_at, r.id), reverse=True)
+    login(client, user.email)
+
+    def ids(html: str) -> list[int]:
+        import re
+
+        return [int(i) for i in re.findall(r'name="id" value="(\d+)"', html)]
+
+    first = client.get("/notifications").get_data(as_text=True)
+    assert ids(first) == [r.id for r in newest_first[:25]]
+    assert f"before={newest_first[24].id}" in first
+    second = client.get(f"/notifications?before={newest_first[24].id}").get_data(as_text=True)
+    assert ids(second) == [r.id for r in newest_first[25:]]
+    assert "Oudere meldingen" not in second
+    assert "Nieuwste meldingen" in second
+    # Someone else's notification as the keyset shows nothing of theirs, and no error.
+    _notify(app, other, "request_approved", community)
+    theirs = db.session.scalar(select(Notification).where(Notification.recipient_id == other.id))
+    response = client.get(f"/notifications?before={theirs.id}")
+    assert response.status_code == 200
+    assert ids(response.get_data(as_text=True)) == []
+    for nonsense in ("abc", "-1", "0", "99999999999999999999"):
+        assert ids(client.get(f"/notifications?before={nonsense}").get_data(as_text=True)) == [
+            r.id for r in newest_first[:25]
+        ]

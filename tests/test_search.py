@@ -234,3 +234,31 @@ def test_a_moved_case_takes_its_contributions_along_in_the_index(app, db, world,
         db.session.scalars(select(SearchDocument.tags).where(SearchDocument.case_id == case.id))
     )
     assert tags == {f"c{target.id} kcase", f"c{target.id} kcontribution"}
+
+
+def test_similar_cases_come_from_what_the_user_may_read(
+    app, db, make_community, make_membership, make_user, make_case, make_theme
+):
+    from community import search
+    from community.models import User
+
+    theme = make_theme()
+    mine, theirs = make_community(name="Mijn kring"), make_community(name="Andere kring")
+    user, stranger = make_user(), make_user()
+    make_membership(user, mine)
+    make_membership(stranger, theirs)
+    current = make_case(mine, user, title="Leegstand in de binnenstad")
+    by_word = make_case(mine, user, title="Aanpak leegstand winkelstraat")
+    by_theme = make_case(mine, user, title="Iets heel anders", theme_id=theme.id)
+    unrelated = make_case(mine, user, title="Over jeugdzorg")
+    hidden_away = make_case(theirs, stranger, title="Leegstand elders")
+    with app.test_request_context():
+        for case in (current, by_word, by_theme, unrelated, hidden_away):
+            search.index_case(case)
+        db.session.commit()
+        found = search.similar(
+            db.session.get(User, user.id), current.title, theme.id, exclude_case=current.id
+        )
+        titles = {d.title for d in found}
+        assert titles == {by_word.title, by_theme.title}
+        assert search.similar(db.session.get(User, user.id), "de het", None, None) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from community.models import UserSession
@@ -35,3 +36,40 @@ def test_cannot_end_someone_elses_session(app, client, db, make_user):
     session = db.session.scalar(select(UserSession).where(UserSession.user_id == owner.id))
     client.post("/account/sessions/end", data={"session": session.id})
     assert owner_client.get("/account").status_code == 200
+
+
+def test_a_refused_last_seen_write_does_not_break_the_page(app, client, db, make_user, monkeypatch):
+    """SQLite lets one request write at a time: noting "last seen" is skipped, not a 500."""
+    from datetime import timedelta
+
+    from sqlalchemy.exc import OperationalError
+
+    from community.accounts import sessions
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL waits for the row lock instead")
+    user = make_user()
+    login(client, user.email)
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    seen = record.last_seen_at - timedelta(minutes=5)
+    record.last_seen_at = seen
+    db.session.commit()
+    real_commit = sessions.db.session.commit
+
+    def locked() -> None:
+        from flask import has_request_context
+
+        if not has_request_context():  # the test client's own commit before the request
+            return real_commit()
+        raise OperationalError("UPDATE user_sessions", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(sessions.db.session, "commit", locked)
+    assert client.get("/").status_code == 200
+    monkeypatch.setattr(sessions.db.session, "commit", real_commit)
+    db.session.expire_all()
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    assert record.last_seen_at == seen  # nothing was written ...
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    assert record.last_seen_at > seen  # ... until the next request

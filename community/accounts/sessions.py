@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import g, request, session
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from community import audit
 from community.extensions import db
@@ -60,15 +61,24 @@ def is_ended(sid: str | None = None) -> bool:
 
 def touch(user: User) -> None:
     """Remember when this browser was last seen (at most once a minute), or register it."""
-    record = current()
-    if record is None or record.user_id != user.id:
-        start(user)
-        db.session.commit()
-        return
-    if utcnow() - record.last_seen_at > SEEN_EVERY:
-        record.last_seen_at = utcnow()
-        record.ip = request.remote_addr
-        db.session.commit()
+    try:
+        record = current()
+        if record is None or record.user_id != user.id:
+            start(user)
+            db.session.commit()
+            return
+        if utcnow() - record.last_seen_at > SEEN_EVERY:
+            record.last_seen_at = utcnow()
+            record.ip = request.remote_addr
+            db.session.commit()
+    except OperationalError:
+        # SQLite allows one writer: when two requests of the same browser both want to note
+        # it was seen, the second is refused at once ("database is locked"). Being seen is
+        # not worth an error page; the next request notes it.
+        if db.engine.dialect.name != "sqlite":
+            raise
+        db.session.rollback()
+        g.pop("_user_sessions", None)
 
 
 def active(user: User) -> list[UserSession]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -33,6 +34,13 @@ class Case(db.Model):  # type: ignore[name-defined]
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_cases_community_activity", "community_id", "last_activity_at"),
         Index("ix_cases_community_phase", "community_id", "phase"),
+        # The few hidden cases, looked up for every notification count.
+        Index(
+            "ix_cases_hidden",
+            "hidden_at",
+            sqlite_where=text("hidden_at IS NOT NULL"),
+            postgresql_where=text("hidden_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,8 @@ class Notification(db.Model):  # type: ignore[name-defined]
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_recipient_read", "recipient_id", "read_at", "created_at"),
+        # The notification centre: newest first, read or not.
+        Index("ix_notifications_recipient_created", "recipient_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

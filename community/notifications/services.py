@@ -140,6 +140,31 @@ def visible_notifications(user: User) -> Select[tuple[Notification]]:
     )
 
 
+def notifications_page(
+    user: User, before: int | None = None, per_page: int = 25
+) -> tuple[list[Notification], int | None]:
+    """Newest first, `per_page` at a time after the keyset `before` (the last one seen);
+    with the id to continue from, or None at the oldest. No count: a long history costs
+    the same as a short one."""
+    statement = visible_notifications(user).limit(per_page + 1)
+    if before is not None:
+        anchor = (
+            select(Notification.created_at)
+            .where(Notification.id == before, Notification.recipient_id == user.id)
+            .scalar_subquery()
+        )
+        statement = statement.where(
+            or_(
+                Notification.created_at < anchor,
+                and_(Notification.created_at == anchor, Notification.id < before),
+            )
+        )
+    rows: list[Notification] = list(db.session.scalars(statement))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, rows[-1].id if more and rows else None
+
+
 def unread_count(user: User) -> int:
     query = (
         select(func.count())

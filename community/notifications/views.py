@@ -10,16 +10,21 @@ from werkzeug.wrappers import Response as BaseResponse
 from community.extensions import db
 from community.formtools import flash_success
 from community.notifications import services
-from community.pagination import MAX_ID, paginate
+from community.pagination import MAX_ID
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.route("")
 def list_notifications() -> str:
-    page = paginate(services.visible_notifications(current_user), 25)
-    items = [(n, *services.describe(n)) for n in page.items]
-    return render_template("notifications/list.html", page=page, items=items)
+    before = request.args.get("before", type=int)
+    if before is not None and not 0 < before <= MAX_ID:
+        before = None
+    rows, older = services.notifications_page(current_user, before)
+    items = [(n, *services.describe(n)) for n in rows]
+    return render_template(
+        "notifications/list.html", items=items, older=older, paged=before is not None
+    )
 
 
 @bp.route("/read", methods=["POST"])
