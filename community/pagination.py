@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
 from sqlalchemy.sql import Select
 from werkzeug.routing import IntegerConverter
 
@@ -19,6 +20,18 @@ def paginate(query: Select[Any], per_page: int) -> Pagination:
     """`db.paginate` with the page from `?page=`, clamped to a sane range."""
     page = request.args.get("page", 1, type=int) or 1
     return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
+
+
+def paginate_by_id(query: Select[Any], per_page: int) -> Pagination:
+    """`paginate` for a list of one entity with joined relations: filter, sort and count
+    the ids alone, then load the page's rows (and their joins) by id. Sorting the joined
+    rows of every match before the LIMIT is what made long lists slow."""
+    entity = query.column_descriptions[0]["entity"]
+    page = paginate(query.with_only_columns(entity.id), per_page)
+    ids = list(page.items)
+    rows = {row.id: row for row in db.session.scalars(select(entity).where(entity.id.in_(ids)))}
+    page.items = [rows[i] for i in ids if i in rows]
+    return page
 
 
 class IdConverter(IntegerConverter):

@@ -17,7 +17,7 @@ from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.models import ORGANISATION_KINDS, Approach, Case, Community
-from community.pagination import MAX_ID, paginate
+from community.pagination import MAX_ID, paginate_by_id
 
 bp = Blueprint("approaches", __name__)
 
@@ -47,7 +47,7 @@ def _data(form: ApproachForm) -> services.ApproachData:
 def list_approaches() -> str:
     args = {name: request.args.get(name) or None for name in ("theme", "kind", "city", "q")}
     sort = "adopted" if request.args.get("sort") == "adopted" else "recent"
-    page = paginate(queries.library(current_user, sort=sort, **args), 20)
+    page = paginate_by_id(queries.library(current_user, sort=sort, **args), 20)
     return render_template(
         "approaches/list.html",
         page=page,

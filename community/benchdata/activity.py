@@ -30,6 +30,7 @@ def approaches(world: World, scale: Scale, rows: list[CaseRow], search: SearchRo
         if case.phase == "closed" and not case.hidden:
             closed.setdefault(case.community_id, []).append(case)
     ids = [c[0] for c in world.communities]
+    bench = {cid for uid, cid in world.memberships if uid == world.bench_user}
     start = bulk.next_id(Approach.__table__)
     library: list[int] = []
     table_rows = []
@@ -39,12 +40,12 @@ def approaches(world: World, scale: Scale, rows: list[CaseRow], search: SearchRo
         source = rng.choice(closed[community_id]) if closed.get(community_id) else None
         author = source.author_id if source else rng.choice(world.members[community_id])
         theme = next(c[3] for c in world.communities if c[0] == community_id) or None
-        title = "Aanpak: " + text.title().removesuffix(": wat werkt?").lower()
+        title = "Aanpak: " + text.title().removesuffix(": wat werkt?").rstrip("?").lower()
         texts = [text.paragraph(1, 3) for _ in APPROACH_FIELDS]
         created = world.moment(4 * 365)
         shared = rng.random() < 0.3
         moderator = world.moderators[community_id][0]
-        if shared and source:  # the load runner opens one drawn from a case
+        if shared and source and community_id in bench:  # the one the load runner opens
             library.insert(0, approach_id)
         elif shared:
             library.append(approach_id)
@@ -118,7 +119,7 @@ def meetings(world: World, scale: Scale, search: SearchRows) -> None:
         community_id = rng.choice(ids)
         starts = world.now + timedelta(days=rng.uniform(-3 * 365, 180))
         kind = rng.choice(("meeting", "meeting", "expert_session", "site_visit"))
-        title = f"Bijeenkomst {text.title().removesuffix(': wat werkt?').lower()}"
+        title = f"Bijeenkomst: {text.title().removesuffix(': wat werkt?').rstrip('?').lower()}"
         location = f"Stadskantoor {rng.choice(cities)}"
         agenda = text.paragraph(2, 4)
         report = text.paragraph(2, 5) if starts < world.now and rng.random() < 0.5 else ""

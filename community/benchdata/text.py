@@ -118,6 +118,16 @@ Kaya Bouzid
 """
 )
 
+TITLES = [
+    "{first} en {adjective} {second}: wat werkt?",
+    "Hoe pakken we {adjective} {first} in de {second} aan?",
+    "{adjective} {first} bij de {second}",
+    "Ervaringen met {first} en {second}",
+    "{first} in de {second}: wie heeft een aanpak?",
+    "Samenwerking met de {first} rond {adjective} {second}",
+    "Grip op {first} in een {adjective} {second}",
+]
+
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
@@ -188,7 +198,9 @@ class Text:
         nouns, weights = self.pools["n"]
         first, second = self.rng.choices(nouns, cum_weights=weights, k=2)
         adjective = self.rng.choice(ADJECTIVES)
-        return f"{first.capitalize()} en {adjective} {second}: wat werkt?"
+        template = self.rng.choice(TITLES)
+        title = template.format(first=first, second=second, adjective=adjective)
+        return title[0].upper() + title[1:]
 
     def name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES).replace('_', ' ')}"
