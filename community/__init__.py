@@ -33,13 +33,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
 
-    from community import assets, cli, errors, mail, security, templating
+    from community import assets, cli, compression, errors, mail, security, templating
 
     security.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     assets.init_app(app)
+    compression.init_app(app)
     cli.init_app(app)
     return app
 

@@ -4,8 +4,8 @@ At start-up every file in the static folder is read once into a manifest: logica
 name (`css/app.css`) -> fingerprinted name (`css/app.<sha256[:12]>.css`), with the
 bytes and, for text types, a gzip copy. `url_for('static', ...)` yields the
 fingerprinted name, which is cached for a year; the plain name still answers, but
-is revalidated every time. Only these assets are compressed, never HTML pages:
-those carry CSRF tokens and reflect input, so compressing them invites BREACH.
+is revalidated every time. HTML pages are compressed per response by
+`community.compression` (with its BREACH precautions).
 """
 
 from __future__ import annotations
