@@ -269,7 +269,9 @@ def _expression(words: list[str], scopes: list[str], filters: list[str]) -> tupl
         )
         # Only stop words ("de het"): nothing, rather than everything in scope.
         return "tsv", and_(func.numnode(wanted) > 0, matches)
-    text_part = " AND ".join('"' + w.replace('"', "") + '"*' for w in words)
+    # Whole words, as on PostgreSQL (which matches stems): a prefix query makes FTS5 merge
+    # the lists of every word with that prefix before it can stop at the first page.
+    text_part = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
     expression = "{title body} : (" + text_part + ") AND tags : (" + " OR ".join(scopes) + ")"
     expression += "".join(f" AND tags : {t}" for t in filters)
     return "fts", expression
@@ -349,7 +351,7 @@ def _similar_condition(words: list[str], theme_id: int | None, scopes: list[str]
             wanted.op("&&")(func.to_tsquery("simple", allowed))
         )
         return "tsv", and_(func.numnode(wanted) > 0, matches)  # stop words alone: nothing
-    options = ["{title} : (" + " OR ".join(f'"{w}"*' for w in words) + ")"] if words else []
+    options = ["{title} : (" + " OR ".join(f'"{w}"' for w in words) + ")"] if words else []
     if theme_id:
         options.append(f"tags : t{theme_id}")
     expression = "(" + " OR ".join(options) + ") AND tags : (" + " OR ".join(scopes) + ")"
