@@ -18,15 +18,18 @@ from markupsafe import Markup
 from sqlalchemy import (
     ColumnElement,
     and_,
+    cast,
     delete,
     false,
     func,
+    literal,
     literal_column,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import Select
 
 from community.extensions import db
@@ -256,16 +259,21 @@ class ResultPage:
 MAX_COUNTED = 1000
 
 
+def _tag(tag: str) -> str:
+    """A tag as a tsquery lexeme (see search_ddl); tags are [a-z0-9] only."""
+    return f"'tag {tag}'"
+
+
 def _expression(words: list[str], scopes: list[str], filters: list[str]) -> tuple[str, Any]:
     """The full-text condition: an FTS5 query (SQLite) or a tsquery (PostgreSQL)."""
     if db.engine.dialect.name == "postgresql":
-        # Every word in the title or body (weights A, B), one of the scopes and every
-        # filter (weight D). The words are \w+ only, so nothing of the query is syntax.
-        wanted = func.to_tsquery("dutch", " & ".join(f"{w}:AB" for w in words))
-        tags = "(" + " | ".join(f"{t}:D" for t in scopes) + ")"
-        tags += "".join(f" & {t}:D" for t in filters)
+        # Every word, one of the scopes and every filter, all answered by the GIN index.
+        # The words are \w+ only, so nothing of the query is syntax.
+        wanted = func.to_tsquery("dutch", " & ".join(words))
+        tags = "(" + " | ".join(_tag(t) for t in scopes) + ")"
+        tags += "".join(f" & {_tag(t)}" for t in filters)
         matches = literal_column("search_documents.tsv").op("@@")(
-            wanted.op("&&")(func.to_tsquery("simple", tags))
+            wanted.op("&&")(cast(literal(tags), TSQUERY))
         )
         # Only stop words ("de het"): nothing, rather than everything in scope.
         return "tsv", and_(func.numnode(wanted) > 0, matches)
@@ -345,10 +353,11 @@ def _similar_condition(words: list[str], theme_id: int | None, scopes: list[str]
         alternatives = [f"{w}:A" for w in words]
         wanted: Any = func.to_tsquery("dutch", " | ".join(alternatives) or "''")
         if theme_id:
-            wanted = wanted.op("||")(func.to_tsquery("simple", f"t{theme_id}:D"))
-        allowed = "(" + " | ".join(f"{s}:D" for s in scopes) + ") & (kcase:D | kapproach:D)"
+            wanted = wanted.op("||")(cast(literal(_tag(f"t{theme_id}")), TSQUERY))
+        allowed = "(" + " | ".join(_tag(s) for s in scopes) + ")"
+        allowed += f" & ({_tag('kcase')} | {_tag('kapproach')})"
         matches = literal_column("search_documents.tsv").op("@@")(
-            wanted.op("&&")(func.to_tsquery("simple", allowed))
+            wanted.op("&&")(cast(literal(allowed), TSQUERY))
         )
         return "tsv", and_(func.numnode(wanted) > 0, matches)  # stop words alone: nothing
     options = ["{title} : (" + " OR ".join(f'"{w}"' for w in words) + ")"] if words else []

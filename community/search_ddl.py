@@ -36,7 +36,10 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_documents_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
-# Title (A) and body (B) in Dutch; the tags (D) as they are ('simple': no stemming).
+# Title (A) and body (B) in Dutch; each tag as the lexeme "tag <tag>" (array_to_tsvector:
+# stored as is). No text ever parses into a lexeme with a space, so a tag cannot be forged
+# by writing "c12" in a contribution, and queries need no weights (which would force
+# PostgreSQL to recheck every match in the table: the GIN index keeps no weights).
 POSTGRES_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)"
 )
@@ -44,7 +47,7 @@ POSTGRES = [
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('dutch', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('dutch', coalesce(body, '')), 'B') || "
-    "setweight(to_tsvector('simple', coalesce(tags, '')), 'D')) STORED",
+    "array_to_tsvector(string_to_array('tag ' || replace(tags, ' ', ',tag '), ','))) STORED",
     POSTGRES_INDEX,
 ]
 POSTGRES_DROP = [

@@ -262,3 +262,23 @@ def test_similar_cases_come_from_what_the_user_may_read(
         titles = {d.title for d in found}
         assert titles == {by_word.title, by_theme.title}
         assert search.similar(db.session.get(User, user.id), "de het", None, None) == []
+
+
+def test_tags_cannot_be_forged_in_text(
+    app, client, db, make_community, make_membership, make_user, make_case
+):
+    """Writing a community's tag into a text does not put it in that community's scope."""
+    from community import search
+
+    mine, theirs = make_community(name="Mijn kring"), make_community(name="Hun kring")
+    member, outsider = make_user(), make_user()
+    make_membership(member, mine)
+    make_membership(outsider, theirs)
+    forged = f"c{mine.id} tag c{mine.id} library kcase 'tag c{mine.id}' kwetsbaarheidstoets"
+    case = make_case(theirs, outsider, title="Vervalst", context=forged, phase="questions")
+    with app.test_request_context():
+        search.index_case(case)
+        db.session.commit()
+    login(client, member.email)
+    for q in ("kwetsbaarheidstoets", f"c{mine.id}", "library", f"tag c{mine.id}"):
+        assert _count(client, q=q) == 0, q
