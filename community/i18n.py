@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import current_app, g, has_app_context, request, session
 from flask_babel import (
@@ -16,6 +18,8 @@ from flask_babel import (
     to_user_timezone,
 )
 from flask_login import current_user
+
+from community.models.base import AMSTERDAM
 
 
 def select_locale() -> str:
@@ -64,13 +68,24 @@ def current_language() -> str:
     return locale.language if locale is not None else "nl"
 
 
+@cache
+def _month_names(language: str) -> dict[int, str]:
+    return dict(Locale.parse(language).months["format"]["wide"])
+
+
 def format_moment(value: datetime | None) -> str:
-    """'1 mei 2026, 9.30 uur' in Dutch, '1 May 2026, 9:30' in English."""
+    """'1 mei 2026, 9.30 uur' in Dutch, '1 May 2026, 9:30' in English (Amsterdam time).
+
+    Written out instead of Babel's pattern formatter: pages show one per contribution.
+    """
     if value is None:
         return ""
-    if current_language() == "nl":
-        return format_datetime(value, "d MMMM y, H.mm 'uur'")
-    return format_datetime(value, "d MMMM y, H:mm")
+    local = value.astimezone(AMSTERDAM)
+    language = current_language()
+    month = _month_names(language)[local.month]
+    if language == "nl":
+        return f"{local.day} {month} {local.year}, {local.hour}.{local.minute:02d} uur"
+    return f"{local.day} {month} {local.year}, {local.hour}:{local.minute:02d}"
 
 
 def format_day(value: date | None) -> str:

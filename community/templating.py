@@ -55,11 +55,9 @@ def init_app(app: Flask) -> None:
         def open_flags() -> int:
             from flask_login import current_user
 
-            from community.moderation.services import pending_contributions, queue
+            from community.moderation.services import waiting
 
-            if not policy.is_active_user(current_user):
-                return 0
-            return len(queue(current_user)) + len(pending_contributions(current_user))
+            return waiting(current_user) if policy.is_active_user(current_user) else 0
 
         return {"unread_notifications": unread_notifications, "open_flags": open_flags}
 

@@ -343,3 +343,29 @@ def test_admin_cannot_let_themself_in(client, db, logged_in, kring):
     assert request.status == "requested"
     assert client.post(f"/c/{community.slug}/requests/{request.id}/approve").status_code == 403
     assert _membership(db, admin, community).status == "requested"
+
+
+def test_members_page_shows_the_oldest_join_requests(
+    client, make_community, make_user, make_membership, monkeypatch
+):
+    from datetime import timedelta
+
+    from community.communities import queries
+    from community.models.base import utcnow
+
+    community = make_community()
+    moderator = make_user()
+    make_membership(moderator, community, role="moderator")
+    for n in range(3):
+        make_membership(
+            make_user(name=f"Aanvrager {n}"),
+            community,
+            status="requested",
+            updated_at=utcnow() - timedelta(hours=3 - n),
+        )
+    monkeypatch.setattr(queries, "REQUESTS_SHOWN", 2)
+    login(client, moderator.email)
+    page = client.get(f"/c/{community.slug}/members").get_data(as_text=True)
+    assert "Aanvrager 0" in page and "Aanvrager 1" in page
+    assert "Aanvrager 2" not in page
+    assert "De oudste 2 aanvragen" in page

@@ -469,3 +469,24 @@ def test_report_page_is_closed_to_outsiders(client, kring, make_user):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "Paardenbloem" not in response.get_data(as_text=True)
+
+
+def test_queue_shows_the_oldest_and_the_header_counts_all(
+    client, db, kring, make_user, make_membership, monkeypatch
+):
+    from community.moderation import services
+
+    w = kring
+    for n in range(3):
+        reporter = make_user(name=f"Melder {n}")
+        make_membership(reporter, w["community"])
+        login(client, reporter.email)
+        client.post("/flags", data={"target": f"case:{w['case'].id}", "reason": "other"})
+        client.post("/logout")
+    monkeypatch.setattr(services, "QUEUE_SIZE", 2)
+    login(client, w["moderator"].email)
+    page = client.get("/moderation").get_data(as_text=True)
+    assert page.count("Gemeld door") == 2
+    assert "Melder 0" in page and "Melder 1" in page and "Melder 2" not in page
+    assert "Je ziet de oudste 2" in page
+    assert '<span class="count-badge">3<' in page  # the header counts them all

@@ -175,3 +175,26 @@ def test_english_error_page(client: FlaskClient) -> None:
     page = response.get_data(as_text=True)
     assert "Page not found" in page
     assert "Go to the home page" in page
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_moments_read_as_babel_writes_them(app, language):
+    """The hand-written date format matches Babel's pattern, across DST changes."""
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale, format_datetime
+
+    from community.i18n import format_moment
+
+    pattern = "d MMMM y, H.mm 'uur'" if language == "nl" else "d MMMM y, H:mm"
+    moments = [
+        datetime(2026, 3, 29, 0, 59, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 1, 30, tzinfo=UTC),
+        datetime(2025, 12, 31, 23, 5, tzinfo=UTC),
+        datetime(2026, 5, 1, 7, 30, tzinfo=UTC),
+    ]
+    with app.test_request_context(), force_locale(language):
+        for moment in moments:
+            assert format_moment(moment) == format_datetime(moment, pattern)

@@ -34,6 +34,7 @@ def list_members(slug: str) -> str:
         page=page,
         moderating=moderating,
         requests=queries.open_requests(community) if moderating else [],
+        requests_shown=queries.REQUESTS_SHOWN,
         invitations=queries.open_invitations(community) if moderating else [],
         decision_form=DecisionForm(),
         role_form=RoleForm(),

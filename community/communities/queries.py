@@ -58,12 +58,17 @@ def active_members(community: Community) -> Select[tuple[Membership]]:
     )
 
 
+# The members page shows the oldest this many join requests; the rest after those.
+REQUESTS_SHOWN = 50
+
+
 def open_requests(community: Community) -> list[Membership]:
     return list(
         db.session.scalars(
             select(Membership)
             .where(Membership.community_id == community.id, Membership.status == "requested")
             .order_by(Membership.updated_at, Membership.id)
+            .limit(REQUESTS_SHOWN)
         )
     )
 

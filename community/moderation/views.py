@@ -96,15 +96,14 @@ def create_flag() -> BaseResponse:
 @bp.route("/moderation")
 def show_queue() -> str:
     flags = services.queue(current_user)
-    targets = {
-        (f.target_type, f.target_id): services.resolve_target(f.target_type, f.target_id)[0]
-        for f in flags
-    }
+    pending = services.pending_contributions(current_user)
     return render_template(
         "moderation/queue.html",
         flags=flags,
-        targets=targets,
-        pending=services.pending_contributions(current_user),
+        targets=services.targets_of(flags),
+        pending=pending,
+        capped=services.QUEUE_SIZE in (len(flags), len(pending)),
+        queue_size=services.QUEUE_SIZE,
     )
 
 
