@@ -366,6 +366,7 @@ def test_members_page_shows_the_oldest_join_requests(
     monkeypatch.setattr(queries, "REQUESTS_SHOWN", 2)
     login(client, moderator.email)
     page = client.get(f"/c/{community.slug}/members").get_data(as_text=True)
-    assert "Aanvrager 0" in page and "Aanvrager 1" in page
+    assert "Aanvrager 0" in page
+    assert "Aanvrager 1" in page
     assert "Aanvrager 2" not in page
     assert "De oudste 2 aanvragen" in page
