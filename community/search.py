@@ -329,17 +329,18 @@ def search(
         return ResultPage([], 1, per_page, 0, False)
     filters = ([f"k{kind}"] if kind else []) + ([f"t{theme_id}"] if theme_id else [])
     condition = _expression(words, scopes, filters)
-    limited = _matching_ids(condition, MAX_COUNTED + 1).subquery()
-    counted = int(db.session.scalar(select(func.count()).select_from(limited)) or 0)
-    total = min(counted, MAX_COUNTED)
+    # One read of the index gives the count and every page: the ids of the newest
+    # MAX_COUNTED + 1 matches (at most a few kilobytes).
+    matching = list(db.session.scalars(_matching_ids(condition, MAX_COUNTED + 1)))
+    total = min(len(matching), MAX_COUNTED)
     page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
-    ids = list(db.session.scalars(_matching_ids(condition, per_page, (page - 1) * per_page)))
+    ids = matching[:MAX_COUNTED][(page - 1) * per_page : page * per_page]
     found: dict[int, SearchDocument] = {}
     if ids:
         rows = db.session.scalars(select(SearchDocument).where(SearchDocument.id.in_(ids)))
         found = {document.id: document for document in rows}
     items = [found[i] for i in ids if i in found]
-    return ResultPage(items, page, per_page, total, counted > MAX_COUNTED)
+    return ResultPage(items, page, per_page, total, len(matching) > MAX_COUNTED)
 
 
 # Similar cases are chosen among this many of the newest matches (one bounded index read).
