@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -114,6 +115,8 @@ def case_page(case: Case, after: int | None = None) -> CasePage:
     more = len(rows) > CONTRIBUTIONS_PER_PAGE
     rows = rows[:CONTRIBUTIONS_PER_PAGE]
     contributions = [contribution for contribution, _role in rows]
+    for contribution in contributions:  # the policies ask each for its case: it is this one
+        set_committed_value(contribution, "case", case)
     page = CasePage(contributions=contributions, after=after)
     page.next_after = contributions[-1].id if more else None
     page.roles = {c.author_id: role for c, role in rows if c.author_id and role}
