@@ -22,6 +22,12 @@ def paginate(query: Select[Any], per_page: int) -> Pagination:
     return db.paginate(query, page=min(max(page, 1), MAX_PAGE), per_page=per_page, error_out=False)
 
 
+def id_arg(name: str) -> int | None:
+    """A keyset id from the query string (`?after=`, `?before=`); nonsense means none."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= MAX_ID else None
+
+
 def paginate_by_id(query: Select[Any], per_page: int) -> Pagination:
     """`paginate` for a list of one entity with joined relations: filter, sort and count
     the ids alone, then load the page's rows (and their joins) by id. Sorting the joined

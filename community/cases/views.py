@@ -21,7 +21,7 @@ from community.labels import phase_label
 from community.meetings import queries as meeting_queries
 from community.models import Case, Community
 from community.moderation.services import moderated_communities
-from community.pagination import MAX_ID
+from community.pagination import id_arg
 
 bp = Blueprint("cases", __name__)
 
@@ -104,12 +104,6 @@ def show_case(slug: str, case_id: int) -> str:
     return render_case(community, case, ContributionForm())
 
 
-def _after() -> int | None:
-    """`?after=<contribution id>` for the next page of contributions; nonsense means none."""
-    after = request.args.get("after", type=int)
-    return after if after is not None and 0 < after <= MAX_ID else None
-
-
 def render_case(community: Community, case: Case, form: ContributionForm, preview: str = "") -> str:
     expert_form = ExpertRequestForm()
     if policy.can_request_experts(current_user, case):
@@ -118,7 +112,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         "cases/show.html",
         community=community,
         case=case,
-        page=queries.case_page(case, _after()),
+        page=queries.case_page(case, id_arg("after")),
         form=form,
         preview=preview,
         allowed=policy.allowed_contribution_kinds(current_user, case),

@@ -10,16 +10,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from community.extensions import db
 from community.formtools import flash_success
 from community.notifications import services
-from community.pagination import MAX_ID
+from community.pagination import MAX_ID, id_arg
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.route("")
 def list_notifications() -> str:
-    before = request.args.get("before", type=int)
-    if before is not None and not 0 < before <= MAX_ID:
-        before = None
+    before = id_arg("before")
     rows, older = services.notifications_page(current_user, before)
     items = [(n, *services.describe(n)) for n in rows]
     return render_template(
