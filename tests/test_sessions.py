@@ -73,3 +73,31 @@ def test_a_refused_last_seen_write_does_not_break_the_page(app, client, db, make
     db.session.expire_all()
     record = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
     assert record.last_seen_at > seen  # ... until the next request
+
+
+def test_account_lists_recent_usable_sessions_only(client, db, make_user):
+    from datetime import timedelta
+
+    from community.accounts import sessions
+    from community.models.base import utcnow
+
+    user = make_user()
+    now = utcnow()
+    for n in range(sessions.SHOWN + 5):
+        db.session.add(
+            UserSession(
+                user_id=user.id, device=f"Browser {n}", last_seen_at=now - timedelta(hours=n)
+            )
+        )
+    db.session.add(
+        UserSession(user_id=user.id, device="Oude laptop", last_seen_at=now - timedelta(days=40))
+    )
+    db.session.commit()
+    login(client, user.email)
+    page = client.get("/account").get_data(as_text=True)
+    # This browser (seen last) and the 19 most recent others; only the others get a button.
+    assert page.count('name="session" value=') == sessions.SHOWN - 1
+    assert "deze sessie" in page
+    assert f"Browser {sessions.SHOWN - 2}<" in page
+    assert f"Browser {sessions.SHOWN - 1}<" not in page
+    assert "Oude laptop" not in page

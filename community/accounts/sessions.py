@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import g, request, session
+from flask import current_app, g, request, session
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
@@ -81,12 +81,24 @@ def touch(user: User) -> None:
         g.pop("_user_sessions", None)
 
 
+# The account page lists at most this many sessions, most recently seen first.
+SHOWN = 20
+
+
 def active(user: User) -> list[UserSession]:
+    """Sessions that can still be used: not ended, and seen within the remember-me period
+    (a browser away longer has lost both cookies; its row is history, not a session)."""
+    horizon = utcnow() - timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
     return list(
         db.session.scalars(
             select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-            .order_by(UserSession.last_seen_at.desc())
+            .where(
+                UserSession.user_id == user.id,
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at >= horizon,
+            )
+            .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+            .limit(SHOWN)
         )
     )
 
