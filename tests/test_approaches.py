@@ -456,3 +456,40 @@ def test_odd_case_parameters_are_not_a_500(client, kring, raw):
     login(client, w["author"].email)
     assert client.get(f"/c/{w['community'].slug}/approaches/new?case={raw}").status_code == 404
     assert client.post("/notifications/read", data={"id": raw}).status_code == 302
+
+
+def test_adoption_overview_pages_through_every_adopted_approach(
+    client, db, kring, make_organisation, monkeypatch
+):
+    from community.approaches import queries
+
+    w = kring
+    for title in ("Aanpak C", "Aanpak A", "Aanpak B"):
+        approach = Approach(
+            community_id=w["community"].id,
+            author_id=w["author"].id,
+            organisation_id=w["author"].organisation_id,
+            title=title,
+            summary="s",
+            scope="library",
+            library_requested_at=utcnow(),
+            library_approved_at=utcnow(),
+        )
+        db.session.add(approach)
+        db.session.flush()
+        db.session.add(
+            Adoption(
+                approach_id=approach.id, organisation_id=make_organisation().id, status="piloting"
+            )
+        )
+    db.session.commit()
+    monkeypatch.setattr(queries, "OVERVIEW_PER_PAGE", 2)
+    login(client, w["outsider"].email)
+    first = client.get("/approaches/adoptions").get_data(as_text=True)
+    assert "Aanpak A" in first
+    assert "Aanpak B" in first
+    assert "Aanpak C" not in first
+    assert "page=2" in first
+    second = client.get("/approaches/adoptions?page=2").get_data(as_text=True)
+    assert "Aanpak C" in second
+    assert "Aanpak A" not in second

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.sql import Select
 
@@ -19,6 +20,7 @@ from community.models import (
     Organisation,
     Theme,
 )
+from community.pagination import paginate_by_id
 
 
 def visible(user: Any) -> ColumnElement[bool]:
@@ -138,15 +140,20 @@ class Overview:
     by_organisation: dict[Organisation, list[tuple[Approach, Adoption]]]
 
 
-def overview(user: Any, limit: int = 200) -> Overview:
-    approaches = list(
-        db.session.scalars(
-            select(Approach)
-            .where(visible(user), Approach.id.in_(select(Adoption.approach_id)))
-            .order_by(Approach.title, Approach.id)
-            .limit(limit)
-        )
+# The adoption overview shows this many approaches per page, by title.
+OVERVIEW_PER_PAGE = 25
+
+
+def overview(user: Any) -> tuple[Overview, Pagination]:
+    """One page of adopted approaches (by title) with their adoptions; `?page=` pages on."""
+    per_page = OVERVIEW_PER_PAGE
+    page = paginate_by_id(
+        select(Approach)
+        .where(visible(user), Approach.id.in_(select(Adoption.approach_id)))
+        .order_by(Approach.title, Approach.id),
+        per_page,
     )
+    approaches: list[Approach] = list(page.items)
     by_id = {a.id: a for a in approaches}
     adoptions: dict[int, list[Adoption]] = {a.id: [] for a in approaches}
     by_organisation: dict[Organisation, list[tuple[Approach, Adoption]]] = {}
@@ -162,7 +169,7 @@ def overview(user: Any, limit: int = 200) -> Overview:
                 (by_id[adoption.approach_id], adoption)
             )
     ordered = dict(sorted(by_organisation.items(), key=lambda item: item[0].name.lower()))
-    return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered)
+    return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered), page
 
 
 def organisations_with_approaches(user: Any) -> list[Organisation]:

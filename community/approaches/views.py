@@ -251,9 +251,10 @@ def adopt_approach(approach_id: int) -> str | BaseResponse:
 
 @bp.route("/approaches/adoptions")
 def adoption_overview() -> str:
-    overview = queries.overview(current_user)
+    overview, page = queries.overview(current_user)
     return render_template(
         "approaches/overview.html",
         overview=overview,
+        page=page,
         chart=chart.build(overview.approaches, overview.adoptions),
     )
