@@ -59,7 +59,13 @@ def init_app(app: Flask) -> None:
 
             return waiting(current_user) if policy.is_active_user(current_user) else 0
 
-        return {"unread_notifications": unread_notifications, "open_flags": open_flags}
+        from community.notifications.services import UNREAD_SHOWN
+
+        return {
+            "unread_notifications": unread_notifications,
+            "open_flags": open_flags,
+            "unread_shown": UNREAD_SHOWN,
+        }
 
     @app.context_processor
     def _theme_name() -> dict[str, Any]:

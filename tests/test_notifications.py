@@ -144,3 +144,22 @@ def test_centre_pages_on_with_a_keyset(app, client, db, make_user, make_communit
         assert ids(client.get(f"/notifications?before={nonsense}").get_data(as_text=True)) == [
             r.id for r in newest_first[:25]
         ]
+
+
+def test_header_counts_unread_up_to_a_bound(
+    app, client, make_user, make_community, make_membership, monkeypatch
+):
+    from community.notifications import services
+
+    user = make_user()
+    community = make_community()
+    make_membership(user, community)
+    monkeypatch.setattr(services, "UNREAD_SHOWN", 2)
+    login(client, user.email)
+    for _n in range(2):
+        _notify(app, user, "request_approved", community)
+    assert '<span class="count-badge">2<' in client.get("/").get_data(as_text=True)
+    for _n in range(2):
+        _notify(app, user, "request_approved", community)
+    assert '<span class="count-badge">2+<' in client.get("/").get_data(as_text=True)
+    assert services.unread_count(user) == 3  # counted up to the bound plus one

@@ -165,13 +165,20 @@ def notifications_page(
     return rows, rows[-1].id if more and rows else None
 
 
+# The header shows the unread count up to this number, then "99+": counting stops there,
+# so a long unread history costs no more on every page than a short one.
+UNREAD_SHOWN = 99
+
+
 def unread_count(user: User) -> int:
-    query = (
-        select(func.count())
-        .select_from(Notification)
+    """Unread notifications, counted up to UNREAD_SHOWN + 1."""
+    unread = (
+        select(Notification.id)
         .where(_visible(user), Notification.read_at.is_(None))
+        .limit(UNREAD_SHOWN + 1)
+        .subquery()
     )
-    return int(db.session.scalar(query) or 0)
+    return int(db.session.scalar(select(func.count()).select_from(unread)) or 0)
 
 
 def mark_read(user: User, notification_id: int | None) -> int:
