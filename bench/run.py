@@ -41,6 +41,7 @@ BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key-not-for-production"  # noqa: S105
 PAGE_TARGET = {"case_200": 0.40}
 DEFAULT_TARGET = 0.60
+CSRF_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def _sqlalchemy_url(raw: str) -> str:
@@ -132,7 +133,7 @@ def in_process(env: dict[str, str], data: dict[str, Any]) -> dict[str, dict[str,
 
 def login(client: Any, account: dict[str, str]) -> None:
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = CSRF_TOKEN.search(page)
     assert token, "no CSRF token on the login page"
     response = client.post(
         "/login",
@@ -192,7 +193,7 @@ def session_cookie(port: int, account: dict[str, str]) -> str:
     with urllib.request.urlopen(base + "/login") as response:  # noqa: S310
         cookies = _cookies(response.headers.get_all("Set-Cookie") or [])
         page = response.read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = CSRF_TOKEN.search(page)
     assert token, "no CSRF token on the login page"
     form = {"email": account["email"], "password": account["password"], "csrf_token": token[1]}
     request = urllib.request.Request(  # noqa: S310

@@ -209,9 +209,9 @@ def test_stop_words_alone_find_nothing(client, world):
 
 
 def test_counting_stops_at_a_bound(client, monkeypatch, world):
-    from community import search
+    from community.search import querying
 
-    monkeypatch.setattr(search, "MAX_COUNTED", 3)
+    monkeypatch.setattr(querying, "MAX_COUNTED", 3)
     login(client, world["member"].email)
     page = client.get("/search", query_string={"q": WORD, "page": 7}).get_data(as_text=True)
     assert "Meer dan 3 resultaten" in page

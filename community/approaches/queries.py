@@ -25,7 +25,7 @@ from community.pagination import paginate_by_id
 
 def visible(user: Any) -> ColumnElement[bool]:
     """Library approaches, plus those of the communities the user is an active member of."""
-    member_of = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    member_of = user.active_community_ids()
     in_library = and_(Approach.scope == "library", Approach.library_approved_at.is_not(None))
     own = Approach.community_id.in_(member_of) if member_of else false()
     return or_(in_library, own)

@@ -82,11 +82,7 @@ def request_experts(
 
 def open_requests_for(user: User) -> list[ExpertRequest]:
     """Open requests to this expert, in communities where they are still an active member."""
-    member_of = [
-        community_id
-        for community_id, membership in user.memberships_by_community().items()
-        if membership.status == "active"
-    ]
+    member_of = user.active_community_ids()
     if not member_of:
         return []
     return list(

@@ -36,7 +36,7 @@ def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
 
 
 def my_communities(user: Any) -> list[Community]:
-    ids = [cid for cid, m in user.memberships_by_community().items() if m.status == "active"]
+    ids = user.active_community_ids()
     if not ids:
         return []
     return list(

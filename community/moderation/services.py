@@ -139,13 +139,7 @@ QUEUE_SIZE = 50
 
 
 def _moderating(user: User) -> list[int]:
-    if not policy.has_second_factor(user):
-        return []
-    return [
-        cid
-        for cid, m in user.memberships_by_community().items()
-        if m.status == "active" and m.role == "moderator"
-    ]
+    return user.moderated_community_ids() if policy.has_second_factor(user) else []
 
 
 def _pending(moderating: list[int]) -> Select[tuple[Contribution]]:
@@ -266,11 +260,7 @@ def move_case(user: User, case: Case, target: Community, reason: str, ip: str | 
 
 
 def moderated_communities(user: User) -> list[Community]:
-    ids = [
-        cid
-        for cid, m in user.memberships_by_community().items()
-        if m.status == "active" and m.role == "moderator"
-    ]
+    ids = user.moderated_community_ids()
     if not ids:
         return []
     return list(

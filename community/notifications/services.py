@@ -96,11 +96,8 @@ def _follows(recipient: User, kind: str, community: Community | None, data: dict
 
 def _visible(user: User) -> ColumnElement[bool]:
     """Notifications the user may still see, given their current memberships."""
-    memberships = user.memberships_by_community()
-    member_of = [cid for cid, m in memberships.items() if m.status == "active"]
-    moderating = [
-        cid for cid, m in memberships.items() if m.status == "active" and m.role == "moderator"
-    ]
+    member_of = user.active_community_ids()
+    moderating = user.moderated_community_ids()
     moderator_clause: ColumnElement[bool] = and_(
         Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
     )

@@ -27,9 +27,7 @@ def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
 @bp.route("/search")
 def search_page() -> str:
     query = request.args.get("q", "")[: search.MAX_QUERY * 2]
-    member_of = [
-        cid for cid, m in current_user.memberships_by_community().items() if m.status == "active"
-    ]
+    member_of = current_user.active_community_ids()
     community_id = request.args.get("community", type=int)
     if community_id not in member_of:
         community_id = None  # only the user's own communities can be chosen
