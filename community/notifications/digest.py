@@ -21,7 +21,7 @@ from community.extensions import db
 from community.models import Notification, User
 from community.models.base import AMSTERDAM, utcnow
 from community.notifications.kinds import KINDS
-from community.notifications.services import _visible
+from community.notifications.services import visibility_params, visible_clause
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 UNSUBSCRIBE = "leerkring-digest-unsubscribe"
@@ -83,9 +83,12 @@ def _send_one(user: User, now: datetime) -> int:
         db.session.scalars(
             select(Notification)
             .where(
-                _visible(user), Notification.digested_at.is_(None), Notification.created_at <= now
+                visible_clause(user),
+                Notification.digested_at.is_(None),
+                Notification.created_at <= now,
             )
-            .order_by(Notification.community_id, Notification.created_at)
+            .order_by(Notification.community_id, Notification.created_at),
+            visibility_params(user),
         )
     )
     if not items:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select, update
 from sqlalchemy.sql import Select
 
 from community import mail
@@ -94,47 +95,57 @@ def _follows(recipient: User, kind: str, community: Community | None, data: dict
     return author_id == recipient.id
 
 
-def _visible(user: User) -> ColumnElement[bool]:
-    """Notifications the user may still see, given their current memberships."""
-    member_of = user.active_community_ids()
-    moderating = user.moderated_community_ids()
+def visibility_params(user: User) -> dict[str, Any]:
+    return {
+        "visible_user_id": user.id,
+        "visible_member_of": user.active_community_ids(),
+        "visible_moderating": user.moderated_community_ids(),
+    }
+
+
+@functools.cache
+def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    """Notifications the user may still see, given their current memberships.
+
+    Built once per shape (admin or not, the registered kinds) with the user's id and
+    communities as bound parameters (`_visibility_params`): building this expression
+    anew cost more than running it, on every page (the header's unread count).
+    """
+    member_of = bindparam("visible_member_of", expanding=True)
+    moderating = bindparam("visible_moderating", expanding=True)
+    user_id = bindparam("visible_user_id")
     moderator_clause: ColumnElement[bool] = and_(
         Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
     )
-    if user.is_admin:  # admins act as moderators for membership matters only
+    if is_admin:  # admins act as moderators for membership matters only
         moderator_clause = or_(
             moderator_clause, Notification.kind.in_(names_for("moderator", for_admins=True))
         )
     hidden_cases = select(Case.id).where(
         Case.hidden_at.is_not(None),
-        or_(Case.author_id.is_(None), Case.author_id != user.id),
-        Case.community_id.not_in(moderating) if moderating else true(),
+        or_(Case.author_id.is_(None), Case.author_id != user_id),
+        Case.community_id.not_in(moderating),
     )
     about_hidden = and_(
         Notification.target_type == "cases", Notification.target_id.in_(hidden_cases)
     )
     return and_(
-        Notification.recipient_id == user.id,
-        Notification.kind.in_(list(KINDS)),
+        Notification.recipient_id == user_id,
+        Notification.kind.in_(list(kinds)),
         not_(about_hidden),
         or_(
             Notification.kind.in_(names_for("personal")),
             and_(
                 Notification.kind.in_(names_for("member")), Notification.community_id.in_(member_of)
-            )
-            if member_of
-            else false(),
+            ),
             moderator_clause,
         ),
     )
 
 
-def visible_notifications(user: User) -> Select[tuple[Notification]]:
-    return (
-        select(Notification)
-        .where(_visible(user))
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
+def visible_clause(user: User) -> ColumnElement[bool]:
+    """What the user may see, to be run with `visibility_params(user)`."""
+    return _visible_clause(user.is_admin, tuple(KINDS))
 
 
 def notifications_page(
@@ -143,11 +154,31 @@ def notifications_page(
     """Newest first, `per_page` at a time after the keyset `before` (the last one seen);
     with the id to continue from, or None at the oldest. No count: a long history costs
     the same as a short one."""
-    statement = visible_notifications(user).limit(per_page + 1)
-    if before is not None:
+    statement = _page_statement(user.is_admin, tuple(KINDS), before is not None, per_page)
+    parameters = visibility_params(user) | {"before": before}
+    rows: list[Notification] = list(db.session.scalars(statement, parameters))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, rows[-1].id if more and rows else None
+
+
+@functools.cache
+def _page_statement(
+    is_admin: bool, kinds: tuple[str, ...], keyset: bool, per_page: int
+) -> Select[tuple[Notification]]:
+    statement = (
+        select(Notification)
+        .where(_visible_clause(is_admin, kinds))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page + 1)
+    )
+    if keyset:
+        before = bindparam("before")
         anchor = (
             select(Notification.created_at)
-            .where(Notification.id == before, Notification.recipient_id == user.id)
+            .where(
+                Notification.id == before, Notification.recipient_id == bindparam("visible_user_id")
+            )
             .scalar_subquery()
         )
         statement = statement.where(
@@ -156,10 +187,7 @@ def notifications_page(
                 and_(Notification.created_at == anchor, Notification.id < before),
             )
         )
-    rows: list[Notification] = list(db.session.scalars(statement))
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    return rows, rows[-1].id if more and rows else None
+    return statement
 
 
 # The header shows the unread count up to this number, then "99+": counting stops there,
@@ -169,13 +197,19 @@ UNREAD_SHOWN = 99
 
 def unread_count(user: User) -> int:
     """Unread notifications, counted up to UNREAD_SHOWN + 1."""
+    statement = _unread_statement(user.is_admin, tuple(KINDS), UNREAD_SHOWN)
+    return int(db.session.scalar(statement, visibility_params(user)) or 0)
+
+
+@functools.cache
+def _unread_statement(is_admin: bool, kinds: tuple[str, ...], shown: int) -> Select[tuple[int]]:
     unread = (
         select(Notification.id)
-        .where(_visible(user), Notification.read_at.is_(None))
-        .limit(UNREAD_SHOWN + 1)
+        .where(_visible_clause(is_admin, kinds), Notification.read_at.is_(None))
+        .limit(shown + 1)
         .subquery()
     )
-    return int(db.session.scalar(select(func.count()).select_from(unread)) or 0)
+    return select(func.count()).select_from(unread)
 
 
 def mark_read(user: User, notification_id: int | None) -> int:
