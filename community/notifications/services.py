@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select, update
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import BindParameter
 
 from community import mail
 from community.extensions import db
@@ -111,9 +112,9 @@ def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[boo
     communities as bound parameters (`_visibility_params`): building this expression
     anew cost more than running it, on every page (the header's unread count).
     """
-    member_of = bindparam("visible_member_of", expanding=True)
-    moderating = bindparam("visible_moderating", expanding=True)
-    user_id = bindparam("visible_user_id")
+    member_of: BindParameter[list[int]] = bindparam("visible_member_of", expanding=True)
+    moderating: BindParameter[list[int]] = bindparam("visible_moderating", expanding=True)
+    user_id: BindParameter[int] = bindparam("visible_user_id")
     moderator_clause: ColumnElement[bool] = and_(
         Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
     )
@@ -173,7 +174,7 @@ def _page_statement(
         .limit(per_page + 1)
     )
     if keyset:
-        before = bindparam("before")
+        before: BindParameter[int] = bindparam("before")
         anchor = (
             select(Notification.created_at)
             .where(
@@ -202,7 +203,7 @@ def unread_count(user: User) -> int:
 
 
 @functools.cache
-def _unread_statement(is_admin: bool, kinds: tuple[str, ...], shown: int) -> Select[tuple[int]]:
+def _unread_statement(is_admin: bool, kinds: tuple[str, ...], shown: int) -> Select[int]:
     unread = (
         select(Notification.id)
         .where(_visible_clause(is_admin, kinds), Notification.read_at.is_(None))
