@@ -78,6 +78,7 @@ def flask(env: dict[str, str], *command: str) -> None:
 def build(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     targets = Path(env["LEERKRING_INSTANCE"]) / "targets.json"
     if targets.exists() and not args.rebuild:
+        flask(env, "db", "upgrade")  # indexes added since the data was built
         return dict(json.loads(targets.read_text()))
     if args.database == "sqlite":
         Path(env["LEERKRING_INSTANCE"], "bench.sqlite3").unlink(missing_ok=True)

@@ -32,6 +32,17 @@ class Approach(db.Model):  # type: ignore[name-defined]
         CheckConstraint(_in("scope", SCOPES), name="scope"),
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_approaches_scope_updated", "scope", "updated_at"),
+        # Covers the library (who may see an approach, newest first), its count and its
+        # organisation filter without reading the wide approach rows.
+        Index(
+            "ix_approaches_listing",
+            "updated_at",
+            "id",
+            "scope",
+            "library_approved_at",
+            "community_id",
+            "organisation_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

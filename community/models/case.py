@@ -32,7 +32,17 @@ class Case(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint(_in("phase", PHASES), name="phase"),
         UniqueConstraint("author_id", "idempotency_key"),
-        Index("ix_cases_community_activity", "community_id", "last_activity_at"),
+        # Covers a community's case list and its count (who may see a case) without
+        # reading the wide case rows: docs/PERFORMANCE.md.
+        Index(
+            "ix_cases_listing",
+            "community_id",
+            "last_activity_at",
+            "id",
+            "phase",
+            "author_id",
+            "hidden_at",
+        ),
         Index("ix_cases_community_phase", "community_id", "phase"),
         # The few hidden cases, looked up for every notification count.
         Index(

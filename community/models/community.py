@@ -67,7 +67,7 @@ class Membership(db.Model):  # type: ignore[name-defined]
         UniqueConstraint("user_id", "community_id"),
         CheckConstraint(_in("role", COMMUNITY_ROLES), name="role"),
         CheckConstraint(_in("status", MEMBERSHIP_STATUSES), name="status"),
-        Index("ix_memberships_community_status", "community_id", "status"),
+        Index("ix_memberships_community_status_user", "community_id", "status", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
