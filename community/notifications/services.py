@@ -100,7 +100,11 @@ def visibility_params(user: User) -> dict[str, Any]:
     return {
         "visible_user_id": user.id,
         "visible_member_of": user.active_community_ids(),
-        "visible_moderating": user.moderated_community_ids(),
+        "visible_moderating": (moderating := user.moderated_community_ids()),
+        # The same list under a second name for NOT IN: an expanding parameter renders
+        # an empty list by the last operator it was used with, so sharing one between IN
+        # and NOT IN made "not in no communities" false on PostgreSQL (tested).
+        "visible_not_moderating": moderating,
     }
 
 
@@ -125,7 +129,7 @@ def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[boo
     hidden_cases = select(Case.id).where(
         Case.hidden_at.is_not(None),
         or_(Case.author_id.is_(None), Case.author_id != user_id),
-        Case.community_id.not_in(moderating),
+        Case.community_id.not_in(bindparam("visible_not_moderating", expanding=True)),
     )
     about_hidden = and_(
         Notification.target_type == "cases", Notification.target_id.in_(hidden_cases)
