@@ -105,7 +105,8 @@ def test_approach_from_a_case_is_prefilled_and_keeps_its_sources(client, db, kri
     assert sources == [w["valuable"].id]
     show = client.get(f"/approaches/{approach.id}").get_data(as_text=True)
     assert "Herkomst" in show
-    assert f"#bijdrage-{w['valuable'].id}" in show
+    source = f"/cases/{w['case'].id}/contributions/{w['valuable'].id}"
+    assert f'href="/c/{w["community"].slug}{source}"' in show
 
 
 def test_only_valuable_contributions_can_be_sources(client, db, kring, make_contribution):

@@ -86,3 +86,53 @@ def test_after_from_another_case_shows_nothing_of_it(
     )
     assert "Andere casus" not in html
     assert _shown(html) == []
+
+
+def test_a_link_to_a_contribution_lands_on_the_page_that_shows_it(
+    client, monkeypatch, discussion
+):
+    community, case, member, made = discussion
+    monkeypatch.setattr(queries, "CONTRIBUTIONS_PER_PAGE", 3)
+    login(client, member.email)
+    case_url = f"/c/{community.slug}/cases/{case.id}"
+    expected = {
+        1: case_url,
+        3: f"{case_url}?after={made[2].id}",
+        4: f"{case_url}?after={made[2].id}",
+        6: f"{case_url}?after={made[5].id}",
+    }
+    for n, page in expected.items():
+        response = client.get(f"{case_url}/contributions/{made[n].id}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"{page}#bijdrage-{made[n].id}"
+        shown = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f'id="bijdrage-{made[n].id}"' in shown
+
+
+def test_a_link_to_a_contribution_of_another_case_is_not_found(
+    client, discussion, make_case, make_contribution
+):
+    community, case, member, _made = discussion
+    other = make_case(community, member, phase="questions")
+    foreign = make_contribution(other, member, body="Andere casus")
+    login(client, member.email)
+    response = client.get(f"/c/{community.slug}/cases/{case.id}/contributions/{foreign.id}")
+    assert response.status_code == 404
+    missing = client.get(f"/c/{community.slug}/cases/{case.id}/contributions/99999999")
+    assert missing.status_code == 404
+
+
+def test_posting_to_a_long_discussion_returns_to_the_page_with_the_new_contribution(
+    client, monkeypatch, discussion
+):
+    community, case, member, made = discussion
+    monkeypatch.setattr(queries, "CONTRIBUTIONS_PER_PAGE", 3)
+    login(client, member.email)
+    case_url = f"/c/{community.slug}/cases/{case.id}"
+    response = client.post(
+        f"{case_url}/contributions", data={"kind": "question", "body": "Bijdrage nummer 7"}
+    )
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith(f"{case_url}?after={made[5].id}#bijdrage-")
+    assert "Bijdrage nummer 7" in client.get(location).get_data(as_text=True)

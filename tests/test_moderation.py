@@ -441,7 +441,7 @@ def test_case_page_links_each_contribution_to_a_report_page(client, db, kring):
     assert form.status_code == 200
     html = form.get_data(as_text=True)
     assert f'name="target" value="contribution:{contribution_id}"' in html
-    back = f"/c/{w['community'].slug}/cases/{w['case'].id}#bijdrage-{contribution_id}"
+    back = f"/c/{w['community'].slug}/cases/{w['case'].id}/contributions/{contribution_id}"
     assert f'name="next" value="{back}"' in html
     assert "<details" not in html.split("<main")[1]
     response = client.post(

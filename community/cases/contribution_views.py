@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import markdown, policy
-from community.cases import contributions
+from community.cases import contributions, queries
 from community.cases.forms import ContributionForm, EditContributionForm
 from community.cases.services import set_valuable
 from community.cases.views import load_case, render_case
@@ -25,6 +25,20 @@ def _contribution(case: Case, contribution_id: int) -> Contribution:
     if contribution is None or contribution.case_id != case.id:
         abort(404)
     return contribution
+
+
+def contribution_url(slug: str, case: Case, contribution: Contribution) -> str:
+    """The case page that shows the contribution (a long discussion has several), at it."""
+    target = url_for("cases.show_case", slug=slug, case_id=case.id)
+    after = queries.page_start_for(case, contribution)
+    return f"{target}{f'?after={after}' if after else ''}#bijdrage-{contribution.id}"
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>")
+def show_contribution(slug: str, case_id: int, contribution_id: int) -> BaseResponse:
+    """A lasting link to one contribution: on to the page of the case that shows it."""
+    _community, case = load_case(slug, case_id)
+    return redirect(contribution_url(slug, case, _contribution(case, contribution_id)))
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/contributions", methods=["POST"])
@@ -58,8 +72,7 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
                 if contribution.pending_review
                 else _("Je bijdrage is geplaatst.")
             )
-            target = url_for("cases.show_case", slug=slug, case_id=case.id)
-            return redirect(f"{target}#bijdrage-{contribution.id}")
+            return redirect(contribution_url(slug, case, contribution))
     return render_case(community, case, form)
 
 
@@ -78,8 +91,7 @@ def edit_contribution(slug: str, case_id: int, contribution_id: int) -> str | Ba
         )
         db.session.commit()
         flash_success(_("Je bijdrage is bijgewerkt."))
-        target = url_for("cases.show_case", slug=slug, case_id=case.id)
-        return redirect(f"{target}#bijdrage-{contribution.id}")
+        return redirect(contribution_url(slug, case, contribution))
     return render_template(
         "cases/edit_contribution.html",
         community=community,
@@ -97,5 +109,4 @@ def mark_valuable(slug: str, case_id: int, contribution_id: int) -> BaseResponse
     contribution = _contribution(case, contribution_id)
     set_valuable(current_user, contribution, request.form.get("valuable") == "1", client_ip())
     db.session.commit()
-    target = url_for("cases.show_case", slug=slug, case_id=case.id)
-    return redirect(f"{target}#bijdrage-{contribution.id}")
+    return redirect(contribution_url(slug, case, contribution))

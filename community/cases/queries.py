@@ -83,6 +83,37 @@ class CasePage:
 CONTRIBUTIONS_PER_PAGE = 250
 
 
+def page_start_for(case: Case, contribution: Contribution) -> int | None:
+    """The `after` of the case page that shows `contribution` (None: the first page).
+
+    Pages are fixed runs of CONTRIBUTIONS_PER_PAGE in the page's order, so a link to a
+    contribution far down a long discussion lands on the page that holds it."""
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(Contribution)
+        .where(
+            Contribution.case_id == case.id,
+            or_(
+                Contribution.created_at < contribution.created_at,
+                and_(
+                    Contribution.created_at == contribution.created_at,
+                    Contribution.id < contribution.id,
+                ),
+            ),
+        )
+    )
+    start = (earlier or 0) // CONTRIBUTIONS_PER_PAGE * CONTRIBUTIONS_PER_PAGE
+    if not start:
+        return None
+    return db.session.scalar(
+        select(Contribution.id)
+        .where(Contribution.case_id == case.id)
+        .order_by(Contribution.created_at, Contribution.id)
+        .offset(start - 1)
+        .limit(1)
+    )
+
+
 def case_page(case: Case, after: int | None = None) -> CasePage:
     """Up to CONTRIBUTIONS_PER_PAGE contributions, oldest first; `after`: the last one seen."""
     statement = (

@@ -42,8 +42,12 @@ def _back() -> str:
 def _flagged_url(target_type: str, obj: object) -> str:
     """Where the flagged object is shown, to return to after the report."""
     if isinstance(obj, Contribution):
-        target = url_for("cases.show_case", slug=obj.case.community.slug, case_id=obj.case_id)
-        return f"{target}#bijdrage-{obj.id}"
+        return url_for(
+            "contributions.show_contribution",
+            slug=obj.case.community.slug,
+            case_id=obj.case_id,
+            contribution_id=obj.id,
+        )
     if isinstance(obj, Case):
         return url_for("cases.show_case", slug=obj.community.slug, case_id=obj.id)
     return url_for("approaches.show_approach", approach_id=getattr(obj, "id", 0))

@@ -20,8 +20,14 @@ def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
         return url_for("approaches.show_approach", approach_id=document.object_id)
     if document.kind == "meeting":
         return url_for("meetings.show_meeting", slug=slug, meeting_id=document.object_id)
-    target = url_for("cases.show_case", slug=slug, case_id=document.case_id)
-    return f"{target}#bijdrage-{document.object_id}" if document.kind == "contribution" else target
+    if document.kind == "contribution":
+        return url_for(
+            "contributions.show_contribution",
+            slug=slug,
+            case_id=document.case_id,
+            contribution_id=document.object_id,
+        )
+    return url_for("cases.show_case", slug=slug, case_id=document.case_id)
 
 
 @bp.route("/search")
