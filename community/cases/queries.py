@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
@@ -48,7 +49,21 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
     )
     if not policy.can_moderate_content(user, community):
         query = query.where(or_(Case.hidden_at.is_(None), Case.author_id == user.id))
-    query = query.order_by(Case.last_activity_at.desc(), Case.id.desc())
+    query = query.order_by(Case.last_activity_at.desc(), Case.id.desc()).options(
+        # What the list shows: not the texts, the author or the community (the page's own).
+        load_only(
+            Case.community_id,
+            Case.author_id,
+            Case.organisation_id,
+            Case.theme_id,
+            Case.title,
+            Case.phase,
+            Case.last_activity_at,
+            Case.hidden_at,
+        ),
+        lazyload(Case.author),
+        lazyload(Case.community),
+    )
     if phase:
         query = query.where(Case.phase == phase)
     if theme:
