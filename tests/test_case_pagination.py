@@ -88,9 +88,7 @@ def test_after_from_another_case_shows_nothing_of_it(
     assert _shown(html) == []
 
 
-def test_a_link_to_a_contribution_lands_on_the_page_that_shows_it(
-    client, monkeypatch, discussion
-):
+def test_a_link_to_a_contribution_lands_on_the_page_that_shows_it(client, monkeypatch, discussion):
     community, case, member, made = discussion
     monkeypatch.setattr(queries, "CONTRIBUTIONS_PER_PAGE", 3)
     login(client, member.email)
