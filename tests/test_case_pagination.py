@@ -134,3 +134,32 @@ def test_posting_to_a_long_discussion_returns_to_the_page_with_the_new_contribut
     location = response.headers["Location"]
     assert location.startswith(f"{case_url}?after={made[5].id}#bijdrage-")
     assert "Bijdrage nummer 7" in client.get(location).get_data(as_text=True)
+
+
+def test_a_link_into_what_the_case_page_would_not_show_is_not_found(
+    app, db, discussion, make_user, make_membership, make_contribution
+):
+    """A hidden case, a hidden or a held contribution: nothing found, for a plain member."""
+    from community.models.base import utcnow
+
+    community, case, member, made = discussion
+    moderator, newcomer = make_user(), make_user()
+    make_membership(moderator, community, role="moderator")
+    make_membership(newcomer, community)
+    held = make_contribution(case, newcomer, kind="question", pending_review=True)
+    hidden = make_contribution(case, newcomer, kind="question", hidden_at=utcnow())
+    base = f"/c/{community.slug}/cases/{case.id}/contributions"
+    clients = {}
+    for name, user in (("member", member), ("newcomer", newcomer), ("moderator", moderator)):
+        clients[name] = app.test_client()
+        login(clients[name], user.email)
+
+    def status(who: str, contribution) -> int:
+        return int(clients[who].get(f"{base}/{contribution.id}").status_code)
+
+    assert [status("member", c) for c in (made[1], held, hidden)] == [302, 404, 404]
+    assert [status("newcomer", c) for c in (made[1], held, hidden)] == [302, 302, 302]
+    case.hidden_at = utcnow()
+    db.session.commit()
+    assert [status("member", c) for c in (made[1], held, hidden)] == [404, 404, 404]
+    assert [status("moderator", c) for c in (made[1], held, hidden)] == [302, 302, 302]

@@ -163,3 +163,24 @@ def test_header_counts_unread_up_to_a_bound(
         _notify(app, user, "request_approved", community)
     assert '<span class="count-badge">2+<' in client.get("/").get_data(as_text=True)
     assert services.unread_count(user) == 3  # counted up to the bound plus one
+
+
+def test_a_notification_without_a_target_stays_while_a_case_elsewhere_is_hidden(
+    app, client, db, logged_in, make_user, make_community, make_membership, make_case
+):
+    """A handled report has no target; a hidden case anywhere must not make it vanish."""
+    from community.models.base import utcnow
+    from community.notifications import services
+
+    user = logged_in()
+    community = make_community(name="Kring")
+    make_membership(user, community)
+    elsewhere = make_community()
+    hidden = make_case(elsewhere, make_user(), hidden_at=utcnow(), hidden_reason="Herleidbaar")
+    assert hidden.hidden_at is not None
+    _notify(app, user, "flag_handled", community, status="resolved")
+    assert db.session.scalar(select(Notification)).target_type is None
+    assert services.unread_count(user) == 1
+    assert '1<span class="visually-hidden"> ongelezen' in client.get("/").get_data(as_text=True)
+    rows, _older = services.notifications_page(user)
+    assert [n.kind for n in rows] == ["flag_handled"]

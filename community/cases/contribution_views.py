@@ -36,9 +36,18 @@ def contribution_url(slug: str, case: Case, contribution: Contribution) -> str:
 
 @bp.route("/c/<slug>/cases/<int:case_id>/contributions/<int:contribution_id>")
 def show_contribution(slug: str, case_id: int, contribution_id: int) -> BaseResponse:
-    """A lasting link to one contribution: on to the page of the case that shows it."""
-    _community, case = load_case(slug, case_id)
-    return redirect(contribution_url(slug, case, _contribution(case, contribution_id)))
+    """A lasting link to one contribution: on to the page of the case that shows it.
+
+    Only for what the case page would show this user: a hidden case or a hidden or held
+    contribution is not found, so the answer tells nothing of what it holds."""
+    community, case = load_case(slug, case_id)
+    contribution = _contribution(case, contribution_id)
+    hidden_case = case.hidden_at is not None and not policy.can_see_hidden(
+        current_user, case, community
+    )
+    if hidden_case or not policy.can_see_contribution(current_user, contribution, community):
+        abort(404)
+    return redirect(contribution_url(slug, case, contribution))
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/contributions", methods=["POST"])

@@ -32,8 +32,8 @@ class Case(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         CheckConstraint(_in("phase", PHASES), name="phase"),
         UniqueConstraint("author_id", "idempotency_key"),
-        # Covers a community's case list and its count (who may see a case) without
-        # reading the wide case rows: docs/PERFORMANCE.md.
+        # A community's case list: its order, filter and count (who may see a case) from
+        # the index alone, without reading the wide case rows (docs/PERFORMANCE.md).
         Index(
             "ix_cases_listing",
             "community_id",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, bindparam, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
@@ -113,7 +113,7 @@ def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[boo
     """Notifications the user may still see, given their current memberships.
 
     Built once per shape (admin or not, the registered kinds) with the user's id and
-    communities as bound parameters (`_visibility_params`): building this expression
+    communities as bound parameters (`visibility_params`): building this expression
     anew cost more than running it, on every page (the header's unread count).
     """
     member_of: BindParameter[list[int]] = bindparam("visible_member_of", expanding=True)
@@ -131,13 +131,18 @@ def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[boo
         or_(Case.author_id.is_(None), Case.author_id != user_id),
         Case.community_id.not_in(bindparam("visible_not_moderating", expanding=True)),
     )
-    about_hidden = and_(
-        Notification.target_type == "cases", Notification.target_id.in_(hidden_cases)
+    # Spelled out rather than NOT (type = 'cases' AND id IN ...): that is NULL, so false,
+    # for a notification without a target (a handled report) once any case is hidden.
+    not_about_hidden = or_(
+        Notification.target_type.is_(None),
+        Notification.target_type != "cases",
+        Notification.target_id.is_(None),
+        Notification.target_id.not_in(hidden_cases),
     )
     return and_(
         Notification.recipient_id == user_id,
         Notification.kind.in_(list(kinds)),
-        not_(about_hidden),
+        not_about_hidden,
         or_(
             Notification.kind.in_(names_for("personal")),
             and_(
