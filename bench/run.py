@@ -367,15 +367,19 @@ def table(result: dict[str, Any]) -> str:
 
 
 def write_docs(result: dict[str, Any], text: str) -> None:
+    put_in_docs(f"bench:{result['database']}:{result['scale']}", text)
+
+
+def put_in_docs(marker: str, text: str) -> None:
+    """Replace the block between `<!-- marker -->` and `<!-- /marker -->` in
+    docs/PERFORMANCE.md with `text` (appended at the end the first time)."""
     path = ROOT / "docs" / "PERFORMANCE.md"
     content = path.read_text()
-    start = f"<!-- bench:{result['database']}:{result['scale']} -->"
-    end = f"<!-- /bench:{result['database']}:{result['scale']} -->"
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
     block = f"{start}\n{text}\n{end}"
     if start in content:
-        content = re.sub(
-            re.escape(start) + ".*?" + re.escape(end), lambda _: block, content, flags=re.S
-        )
+        pattern = re.escape(start) + ".*?" + re.escape(end)
+        content = re.sub(pattern, lambda _: block, content, flags=re.S)
     else:
         content = content.rstrip() + "\n\n" + block + "\n"
     path.write_text(content)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -124,19 +123,6 @@ def table(database: str, result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_docs(database: str, text: str) -> None:
-    path = run.ROOT / "docs" / "PERFORMANCE.md"
-    content = path.read_text()
-    start, end = f"<!-- search:{database} -->", f"<!-- /search:{database} -->"
-    block = f"{start}\n{text}\n{end}"
-    if start in content:
-        pattern = re.escape(start) + ".*?" + re.escape(end)
-        content = re.sub(pattern, lambda _: block, content, flags=re.S)
-    else:
-        content = content.rstrip() + "\n\n" + block + "\n"
-    path.write_text(content)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
@@ -157,7 +143,7 @@ def main() -> None:
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     if args.write_docs:
-        write_docs(args.database, text)
+        run.put_in_docs(f"search:{args.database}", text)
 
 
 if __name__ == "__main__":
