@@ -111,21 +111,10 @@ def sent_messages(app: Flask) -> list[EmailMessage]:
 def _still_member(row: OutboxMessage) -> bool:
     if row.member_of_community_id is None:
         return True
-    from community.models import Membership, User
+    from community import policy
 
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .join(User, User.id == Membership.user_id)
-            .where(
-                Membership.community_id == row.member_of_community_id,
-                Membership.user_id == row.member_user_id,
-                Membership.status == "active",
-                User.status == "active",
-            )
-        )
-        is not None
-    )
+    statement = policy.still_member(row.member_of_community_id, row.member_user_id or 0)
+    return db.session.scalar(statement) is not None
 
 
 def _deliver_row(app: Flask, row: OutboxMessage) -> bool:

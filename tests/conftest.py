@@ -11,10 +11,11 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+import pyotp
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
@@ -36,11 +37,14 @@ TEST_CONFIG: dict[str, Any] = {
     "MAIL_DELIVERY": "inline",
     "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    "BASE_URL": "http://leerkring.test",
-    "SESSION_COOKIE_SECURE": False,
-    "REMEMBER_COOKIE_SECURE": False,
-    # Staff 2FA is tested on its own (tests/test_two_factor.py); elsewhere it is assumed.
-    "REQUIRE_2FA_FOR_STAFF": False,
+    # Production's settings: behind TLS (the test client speaks https, cookies are
+    # Secure) and staff must sign in with two-step verification. Only the tests about
+    # switching one of these off turn it off.
+    "BASE_URL": "https://leerkring.test",
+    "PREFERRED_URL_SCHEME": "https",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "REQUIRE_2FA_FOR_STAFF": True,
 }
 
 
@@ -216,6 +220,10 @@ def make_user(app: Flask, make_organisation: Callable[..., Organisation]) -> Cal
         n = next(_sequence)
         confirmed = overrides.pop("confirmed", True)
         password = overrides.pop("password", None)
+        if overrides.get("platform_role") == "admin":
+            # Staff use two-step verification, as production requires; pass
+            # totp_secret=None for an administrator who has not set it up.
+            overrides.setdefault("totp_secret", pyotp.random_base32())
         user = User(
             name=overrides.pop("name", f"Gebruiker {n}"),
             email=overrides.pop("email", f"user{n}@org.example"),
@@ -252,9 +260,31 @@ def add_active_user(email: str, **overrides: Any) -> User:
     return user
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD, **extra: Any) -> Any:
-    """Log in through the real form."""
-    return client.post("/login", data={"email": email, "password": password, **extra})
+def login(
+    client: FlaskClient,
+    email: str,
+    password: str = PASSWORD,
+    *,
+    second_factor: bool = True,
+    **extra: Any,
+) -> Any:
+    """Log in through the real form, and through the code step for users with 2FA.
+
+    The code comes from the user's TOTP secret, as an authenticator app would make it.
+    A code works once per 30-second step (replay protection, tested in
+    test_two_factor.py); so that a test may log in one user several times within a
+    step, the helper forgets the last used step first. `second_factor=False` stops at
+    the code step.
+    """
+    response = client.post("/login", data={"email": email, "password": password, **extra})
+    if not second_factor or response.headers.get("Location") != "/login/code":
+        return response
+    user = _db.session.scalar(select(User).where(User.email == email))
+    assert user is not None, email
+    assert user.totp_secret, email
+    user.totp_last_step = None
+    _db.session.commit()
+    return client.post("/login/code", data={"code": pyotp.TOTP(user.totp_secret).now()})
 
 
 @pytest.fixture
@@ -319,10 +349,18 @@ def make_membership(app: Flask) -> Callable[..., Any]:
     from community.models import Membership
 
     def factory(
-        user: User, community: Any, role: str = "member", status: str = "active", **overrides: Any
+        user: User,
+        community: Any,
+        role: str = "member",
+        status: str = "active",
+        *,
+        second_factor: bool = True,
+        **overrides: Any,
     ) -> Membership:
         if status == "invited":
             overrides.setdefault("invitation_expires_at", utcnow() + timedelta(days=14))
+        if role == "moderator" and second_factor and user.totp_secret is None:
+            user.totp_secret = pyotp.random_base32()  # moderators are staff: 2FA
         membership = Membership(
             user_id=user.id, community_id=community.id, role=role, status=status, **overrides
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 from sqlalchemy import func, select
 
 from community.models import (
@@ -208,8 +211,15 @@ def test_create_admin_from_environment(runner, db, client, monkeypatch):
     admin = db.session.scalar(select(User).where(User.email == "beheer@platform31.nl"))
     assert admin.platform_role == "admin"
     assert admin.status == "active"
-    assert (
-        login(client, "beheer@platform31.nl", "een-sterk-beheerderswachtwoord").status_code == 302
+    response = login(client, "beheer@platform31.nl", "een-sterk-beheerderswachtwoord")
+    # Staff set up two-step verification before they use their powers (as in production).
+    assert response.headers["Location"] == "/account/2fa"
+    assert client.get("/admin/accounts").status_code == 403
+    page = client.get("/account/2fa").get_data(as_text=True)
+    secret = re.search(r'<code class="feed-url">([A-Z2-7]+)</code>', page).group(1)
+    client.post(
+        "/account/2fa",
+        data={"password": "een-sterk-beheerderswachtwoord", "code": pyotp.TOTP(secret).now()},
     )
     assert client.get("/admin/accounts").status_code == 200
 

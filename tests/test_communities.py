@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
 from sqlalchemy import select
 
 from community.models import AuditEvent, Community, Membership
+from community.models.base import utcnow
 from tests.conftest import count_queries
 
 
@@ -84,7 +88,7 @@ def test_directory_lists_closed_and_hides_secret_and_archived(
 
 
 def test_directory_shows_counts_status_and_filters_by_theme(
-    client, logged_in, make_community, make_membership, make_user, make_theme
+    client, db, logged_in, make_community, make_membership, make_user, make_theme
 ):
     wonen = make_theme(slug="betaalbaar-wonen", name_nl="Betaalbaar wonen")
     a = make_community(name="Kring Wonen", theme_id=wonen.id)
@@ -92,10 +96,14 @@ def test_directory_shows_counts_status_and_filters_by_theme(
     user = logged_in()
     make_membership(make_user(), a)
     make_membership(make_user(), a)
-    make_membership(user, a, status="requested")
+    requested = make_membership(user, a, status="requested")
     page = client.get("/communities").get_data(as_text=True)
-    assert "2 leden" in page
+    # Closed means closed, counts included: a non-member sees no member count.
+    assert "2 leden" not in page
     assert "aangevraagd" in page
+    requested.status = "active"
+    db.session.commit()
+    assert "3 leden" in client.get("/communities").get_data(as_text=True)
     filtered = client.get("/communities?theme=betaalbaar-wonen").get_data(as_text=True)
     assert "Kring Wonen" in filtered
     assert "Kring Anders" not in filtered
@@ -183,3 +191,37 @@ def test_home_page_lists_my_communities(client, logged_in, make_community, make_
     assert "Mijn Kring" in page
     assert "Andere Kring" not in page
     assert "Aangevraagde Kring" not in page
+
+
+def test_expired_invitation_does_not_list_a_secret_community(
+    client, logged_in, make_community, make_membership
+):
+    """Outside testing: the directory listed it while its page rightly answered 404."""
+    secret = make_community(name="Geheime Uitnodiging", visibility="secret")
+    user = logged_in()
+    make_membership(
+        user, secret, status="invited", invitation_expires_at=utcnow() - timedelta(hours=1)
+    )
+    assert client.get(f"/c/{secret.slug}").status_code == 404
+    assert "Geheime Uitnodiging" not in client.get("/communities").get_data(as_text=True)
+
+
+def test_open_invitation_lists_the_secret_community(
+    client, logged_in, make_community, make_membership
+):
+    secret = make_community(name="Geheime Uitnodiging", visibility="secret")
+    user = logged_in()
+    make_membership(user, secret, status="invited")
+    assert client.get(f"/c/{secret.slug}").status_code == 200
+    assert "Geheime Uitnodiging" in client.get("/communities").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("second_factor", [False, True])
+def test_secret_communities_are_listed_only_for_an_admin_with_two_step_verification(
+    client, logged_in, make_community, second_factor
+):
+    secret = make_community(name="Geheime Kring Beheer", visibility="secret")
+    logged_in(platform_role="admin", **({} if second_factor else {"totp_secret": None}))
+    listed = "Geheime Kring Beheer" in client.get("/communities").get_data(as_text=True)
+    assert listed is second_factor
+    assert client.get(f"/c/{secret.slug}").status_code == (200 if second_factor else 404)

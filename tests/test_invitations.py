@@ -21,7 +21,7 @@ def kring(make_community, make_membership, make_user):
 
 
 def _invitation_path(message) -> str:
-    match = re.search(r"http://leerkring\.test(/invitations/\S+)", message.get_content())
+    match = re.search(r"https://leerkring\.test(/invitations/\S+)", message.get_content())
     assert match, message.get_content()
     return match.group(1)
 
@@ -88,7 +88,7 @@ def test_unknown_address_registers_and_lands_in_the_community(
             "password_confirm": PASSWORD,
         },
     )
-    confirm = re.search(r"http://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
+    confirm = re.search(r"https://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
     client.get(confirm)
     user = db.session.scalar(select(User).where(User.email == "nieuw@emmen.nl"))
     assert user.status == "active"
@@ -188,7 +188,7 @@ def test_invitation_does_not_bypass_account_approval(client, db, outbox, kring, 
             "password_confirm": PASSWORD,
         },
     )
-    confirm = re.search(r"http://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
+    confirm = re.search(r"https://leerkring\.test(/confirm/\S+)", outbox[-1].get_content()).group(1)
     assert client.get(confirm).headers["Location"] == "/account/pending"
     user = db.session.scalar(select(User).where(User.email == "iemand@gmail.example"))
     assert user.status == "pending"

@@ -13,7 +13,7 @@ NEW = "een-heel-nieuw-wachtwoord"
 
 
 def _reset_path(message) -> str:
-    match = re.search(r"http://leerkring\.test(/password/reset/\S+)", message.get_content())
+    match = re.search(r"https://leerkring\.test(/password/reset/\S+)", message.get_content())
     assert match
     return match.group(1)
 

@@ -25,7 +25,7 @@ def _form(organisation_id: int, **overrides: object) -> dict[str, object]:
 
 
 def _link(message) -> str:
-    match = re.search(r"http://leerkring\.test(/\S+)", message.get_content())
+    match = re.search(r"https://leerkring\.test(/\S+)", message.get_content())
     assert match, message.get_content()
     return match.group(1)
 

@@ -61,7 +61,9 @@ def test_security_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
-    assert "Strict-Transport-Security" not in response.headers
+    assert "Strict-Transport-Security" in response.headers  # the suite speaks https
+    plain = client.get("/login", base_url="http://leerkring.test")
+    assert "Strict-Transport-Security" not in plain.headers
     secure = client.get("/login", base_url="https://leerkring.test")
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
 
@@ -147,15 +149,34 @@ def test_csrf_is_required_on_every_post(database_config, make_user):
         assert refused.status_code == 400
         page = client.get("/login").get_data(as_text=True)
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        # Over https Flask-WTF also checks that the Referer is this site, as browsers send it.
+        same_site = {"Referer": "https://localhost/login"}
         accepted = client.post(
-            "/login", data={"email": "a@x.example", "password": PASSWORD, "csrf_token": token}
+            "/login",
+            data={"email": "a@x.example", "password": PASSWORD, "csrf_token": token},
+            headers=same_site,
         )
         assert accepted.status_code == 302
         assert client.post("/logout").status_code == 400  # logout needs the token too
         assert client.get("/account").status_code == 200
         home = client.get("/").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
-        assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+        assert (
+            client.post("/logout", data={"csrf_token": token}, headers=same_site).status_code == 302
+        )
+        assert client.get("/account").status_code == 302
+
+
+def test_csrf_refuses_a_post_from_another_site_over_https(database_config):
+    app = make_app(database_config, WTF_CSRF_ENABLED=True)
+    with database(app):
+        add_active_user("a@x.example")
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        data = {"email": "a@x.example", "password": PASSWORD, "csrf_token": token}
+        elsewhere = client.post("/login", data=data, headers={"Referer": "https://evil.example/"})
+        assert elsewhere.status_code == 400
         assert client.get("/account").status_code == 302
 
 

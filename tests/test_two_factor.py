@@ -33,7 +33,7 @@ def test_setup_then_login_with_a_code_that_works_once(app, client, db, logged_in
     user = logged_in()
     secret, _codes = _enable(client, db, user)
     client.post("/logout")
-    response = login(client, user.email)
+    response = login(client, user.email, second_factor=False)
     assert response.headers["Location"] == "/login/code"
     assert client.get("/account").status_code == 302  # not logged in yet
     bad = client.post("/login/code", data={"code": "111111"})
@@ -43,7 +43,7 @@ def test_setup_then_login_with_a_code_that_works_once(app, client, db, logged_in
     assert client.post("/login/code", data={"code": code}).headers["Location"] == "/"
     assert client.get("/account").status_code == 200
     other = app.test_client()
-    login(other, user.email)
+    login(other, user.email, second_factor=False)
     reused = other.post("/login/code", data={"code": code})
     assert "klopt niet of is al gebruikt" in reused.get_data(as_text=True)
     assert other.get("/account").status_code == 302
@@ -56,11 +56,11 @@ def test_recovery_code_works_once(app, client, db, logged_in):
     user = logged_in()
     _secret, codes = _enable(client, db, user)
     client.post("/logout")
-    login(client, user.email)
+    login(client, user.email, second_factor=False)
     assert client.post("/login/code", data={"code": codes[0]}).status_code == 302
     assert client.get("/account").status_code == 200
     other = app.test_client()
-    login(other, user.email)
+    login(other, user.email, second_factor=False)
     assert "klopt niet" in other.post("/login/code", data={"code": codes[0]}).get_data(as_text=True)
 
 
@@ -70,7 +70,7 @@ def test_password_reset_does_not_skip_the_second_factor(client, db, outbox, logg
     client.post("/logout")
     client.post("/password/forgot", data={"email": user.email})
     path = re.search(
-        r"http://leerkring\.test(/password/reset/\S+)", outbox[-1].get_content()
+        r"https://leerkring\.test(/password/reset/\S+)", outbox[-1].get_content()
     ).group(1)
     client.post(
         path,
@@ -79,7 +79,7 @@ def test_password_reset_does_not_skip_the_second_factor(client, db, outbox, logg
             "password_confirm": "een-nieuw-lang-wachtwoord",
         },
     )
-    response = login(client, user.email, "een-nieuw-lang-wachtwoord")
+    response = login(client, user.email, "een-nieuw-lang-wachtwoord", second_factor=False)
     assert response.headers["Location"] == "/login/code"
 
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.sql import Select
 
+from community import policy
 from community.extensions import db
 from community.models import (
     Adoption,
@@ -24,11 +25,8 @@ from community.pagination import paginate_by_id
 
 
 def visible(user: Any) -> ColumnElement[bool]:
-    """Library approaches, plus those of the communities the user is an active member of."""
-    member_of = user.active_community_ids()
-    in_library = and_(Approach.scope == "library", Approach.library_approved_at.is_not(None))
-    own = Approach.community_id.in_(member_of) if member_of else false()
-    return or_(in_library, own)
+    """Library approaches, plus those of the user's communities (`policy.readable_approaches`)."""
+    return policy.readable_approaches(user)
 
 
 def adoption_counts(approach_ids: list[int]) -> dict[int, int]:

@@ -25,9 +25,7 @@ def experts_of(case: Case) -> list[User]:
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.community_id == case.community_id,
-                Membership.status == "active",
-                Membership.role == "expert",
-                User.status == "active",
+                policy.active_memberships(role="expert"),
             )
             .order_by(User.name)
         )
@@ -82,7 +80,7 @@ def request_experts(
 
 def open_requests_for(user: User) -> list[ExpertRequest]:
     """Open requests to this expert, in communities where they are still an active member."""
-    member_of = user.active_community_ids()
+    member_of = policy.member_community_ids(user)
     if not member_of:
         return []
     return list(
@@ -123,8 +121,7 @@ def notify_overdue(today: date | None = None) -> int:
         .where(
             Membership.community_id == Case.community_id,
             Membership.user_id == ExpertRequest.expert_id,
-            Membership.status == "active",
-            Membership.role == "expert",
+            policy.active_memberships(role="expert"),
         )
         .exists()
     )

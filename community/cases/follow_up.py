@@ -40,8 +40,7 @@ def request_follow_ups(now: datetime | None = None) -> int:
             Case.closed_at <= now - FOLLOW_UP_AFTER,
             Case.follow_up_requested_at.is_(None),
             Case.follow_up_at.is_(None),
-            Membership.status == "active",
-            User.status == "active",
+            policy.active_memberships(),
             Case.community.has(Community.archived_at.is_(None)),
         )
     ).all()

@@ -138,7 +138,7 @@ def case_page(case: Case, after: int | None = None) -> CasePage:
             and_(
                 Membership.user_id == Contribution.author_id,
                 Membership.community_id == case.community_id,
-                Membership.status == "active",
+                policy.active_memberships(),
             ),
         )
         .where(Contribution.case_id == case.id)

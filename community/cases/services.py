@@ -175,8 +175,7 @@ def _participants(case: Case) -> list[User]:
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.community_id == case.community_id,
-                Membership.status == "active",
-                User.status == "active",
+                policy.active_memberships(),
                 (User.id == case.author_id) | User.id.in_(contributor_ids),
             )
         )
@@ -190,8 +189,7 @@ def _active_members(community: Community) -> list[User]:
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.community_id == community.id,
-                Membership.status == "active",
-                User.status == "active",
+                policy.active_memberships(),
             )
         )
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
+from community import policy
 from community.extensions import db
 from community.models import (
     AuditEvent,
@@ -24,23 +25,22 @@ ROLE_ORDER = {"moderator": 0, "expert": 1, "member": 2}
 
 
 def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
-    """Closed communities for everyone; secret ones only for their members (and admins)."""
-    memberships = user.memberships_by_community()
-    known = [cid for cid, m in memberships.items() if m.status in {"active", "invited"}]
-    query = select(Community).where(Community.archived_at.is_(None))
-    if not user.is_admin:
-        query = query.where(or_(Community.visibility == "closed", Community.id.in_(known)))
+    """The communities the user may know of (`policy.visible_communities`), not archived."""
+    query = select(Community).where(
+        policy.visible_communities(user), Community.archived_at.is_(None)
+    )
     if theme_slug:
         query = query.join(Theme, Theme.id == Community.theme_id).where(Theme.slug == theme_slug)
     return query.order_by(Community.name, Community.id)
 
 
 def my_communities(user: Any) -> list[Community]:
-    ids = user.active_community_ids()
-    if not ids:
+    if not policy.member_community_ids(user):
         return []
     return list(
-        db.session.scalars(select(Community).where(Community.id.in_(ids)).order_by(Community.name))
+        db.session.scalars(
+            select(Community).where(policy.member_communities(user)).order_by(Community.name)
+        )
     )
 
 
@@ -52,7 +52,7 @@ def active_members(community: Community) -> Select[tuple[Membership]]:
     return (
         select(Membership)
         .join(User, User.id == Membership.user_id)
-        .where(Membership.community_id == community.id, Membership.status == "active")
+        .where(Membership.community_id == community.id, policy.active_memberships())
         .options(selectinload(Membership.user).selectinload(User.expertise))
         .order_by(Membership.role.desc(), User.name, Membership.id)
     )
@@ -97,7 +97,7 @@ def member_organisations(community: Community) -> list[Organisation]:
                 Membership,
                 and_(Membership.user_id == User.id, Membership.community_id == community.id),
             )
-            .where(Membership.status == "active")
+            .where(policy.active_memberships())
             .distinct()
             .order_by(Organisation.name)
         )

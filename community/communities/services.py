@@ -127,7 +127,7 @@ def member_counts(community_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Membership.community_id, func.count())
-        .where(Membership.community_id.in_(community_ids), Membership.status == "active")
+        .where(Membership.community_id.in_(community_ids), policy.active_memberships())
         .group_by(Membership.community_id)
     ).all()
     return {community_id: count for community_id, count in rows}

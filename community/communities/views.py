@@ -26,7 +26,10 @@ bp = Blueprint("communities", __name__)
 def list_communities() -> str:
     theme = request.args.get("theme") or None
     page = paginate(queries.directory(current_user, theme), 20)
-    counts = services.member_counts([c.id for c in page.items])
+    # Counts are content: only of communities whose count the user may see.
+    counts = services.member_counts(
+        [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
+    )
     return render_template(
         "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
     )

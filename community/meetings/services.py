@@ -156,7 +156,7 @@ def _current_member() -> Any:
         .where(
             Membership.user_id == Rsvp.user_id,
             Membership.community_id == Meeting.community_id,
-            Membership.status == "active",
+            policy.active_memberships(),
         )
         .correlate(Rsvp, Meeting)
         .exists()

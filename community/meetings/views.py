@@ -20,7 +20,7 @@ from community.extensions import db, limiter
 from community.formtools import apply_domain_error, client_ip, flash_success
 from community.meetings import calendar, queries, services
 from community.meetings.forms import MeetingForm, ReportForm, RsvpForm
-from community.models import Case, Community, Meeting, Membership, Organisation, User
+from community.models import Case, Community, Meeting, Organisation, User
 from community.models.base import AMSTERDAM
 
 bp = Blueprint("meetings", __name__)
@@ -194,13 +194,7 @@ def calendar_feed(token: str) -> Response:
     user = db.session.scalar(select(User).where(User.calendar_token == token))
     if user is None or user.status != "active":
         abort(404)
-    communities = list(
-        db.session.scalars(
-            select(Membership.community_id).where(
-                Membership.user_id == user.id, Membership.status == "active"
-            )
-        )
-    )
+    communities = policy.member_community_ids(user)
     return _ics(calendar.to_ics(calendar.feed_meetings(communities), "Leerkring"), "leerkring.ics")
 
 

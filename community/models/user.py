@@ -135,18 +135,6 @@ class User(db.Model):  # type: ignore[name-defined]
         memberships: dict[int, Any] = cache[self.id]
         return memberships
 
-    def active_community_ids(self) -> list[int]:
-        """The communities this user is an active member of."""
-        return [cid for cid, m in self.memberships_by_community().items() if m.status == "active"]
-
-    def moderated_community_ids(self) -> list[int]:
-        """The communities this user is an active moderator of."""
-        return [
-            cid
-            for cid, m in self.memberships_by_community().items()
-            if m.status == "active" and m.role == "moderator"
-        ]
-
     def forget_memberships(self) -> None:
         if has_app_context():
             g.pop("leerkring_memberships", None)

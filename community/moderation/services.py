@@ -139,7 +139,7 @@ QUEUE_SIZE = 50
 
 
 def _moderating(user: User) -> list[int]:
-    return user.moderated_community_ids() if policy.has_second_factor(user) else []
+    return policy.moderating_community_ids(user)
 
 
 def _pending(moderating: list[int]) -> Select[tuple[Contribution]]:
@@ -260,7 +260,7 @@ def move_case(user: User, case: Case, target: Community, reason: str, ip: str | 
 
 
 def moderated_communities(user: User) -> list[Community]:
-    ids = user.moderated_community_ids()
+    ids = policy.moderating_community_ids(user)
     if not ids:
         return []
     return list(

@@ -11,11 +11,11 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
-from community import mail
+from community import mail, policy
 from community.extensions import db
 from community.models import Case, Community, Notification, User
 from community.models.base import utcnow
-from community.notifications.kinds import KINDS, names_for
+from community.notifications.kinds import KINDS
 
 
 def notify(
@@ -97,65 +97,12 @@ def _follows(recipient: User, kind: str, community: Community | None, data: dict
 
 
 def visibility_params(user: User) -> dict[str, Any]:
-    return {
-        "visible_user_id": user.id,
-        "visible_member_of": user.active_community_ids(),
-        "visible_moderating": (moderating := user.moderated_community_ids()),
-        # The same list under a second name for NOT IN: an expanding parameter renders
-        # an empty list by the last operator it was used with, so sharing one between IN
-        # and NOT IN made "not in no communities" false on PostgreSQL (tested).
-        "visible_not_moderating": moderating,
-    }
-
-
-@functools.cache
-def _visible_clause(is_admin: bool, kinds: tuple[str, ...]) -> ColumnElement[bool]:
-    """Notifications the user may still see, given their current memberships.
-
-    Built once per shape (admin or not, the registered kinds) with the user's id and
-    communities as bound parameters (`visibility_params`): building this expression
-    anew cost more than running it, on every page (the header's unread count).
-    """
-    member_of: BindParameter[list[int]] = bindparam("visible_member_of", expanding=True)
-    moderating: BindParameter[list[int]] = bindparam("visible_moderating", expanding=True)
-    user_id: BindParameter[int] = bindparam("visible_user_id")
-    moderator_clause: ColumnElement[bool] = and_(
-        Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
-    )
-    if is_admin:  # admins act as moderators for membership matters only
-        moderator_clause = or_(
-            moderator_clause, Notification.kind.in_(names_for("moderator", for_admins=True))
-        )
-    hidden_cases = select(Case.id).where(
-        Case.hidden_at.is_not(None),
-        or_(Case.author_id.is_(None), Case.author_id != user_id),
-        Case.community_id.not_in(bindparam("visible_not_moderating", expanding=True)),
-    )
-    # Spelled out rather than NOT (type = 'cases' AND id IN ...): that is NULL, so false,
-    # for a notification without a target (a handled report) once any case is hidden.
-    not_about_hidden = or_(
-        Notification.target_type.is_(None),
-        Notification.target_type != "cases",
-        Notification.target_id.is_(None),
-        Notification.target_id.not_in(hidden_cases),
-    )
-    return and_(
-        Notification.recipient_id == user_id,
-        Notification.kind.in_(list(kinds)),
-        not_about_hidden,
-        or_(
-            Notification.kind.in_(names_for("personal")),
-            and_(
-                Notification.kind.in_(names_for("member")), Notification.community_id.in_(member_of)
-            ),
-            moderator_clause,
-        ),
-    )
+    return policy.notification_params(user)
 
 
 def visible_clause(user: User) -> ColumnElement[bool]:
-    """What the user may see, to be run with `visibility_params(user)`."""
-    return _visible_clause(user.is_admin, tuple(KINDS))
+    """What the user may see (`policy.notification_scope`), run with `visibility_params`."""
+    return policy.notification_scope(user)
 
 
 def notifications_page(
@@ -164,7 +111,11 @@ def notifications_page(
     """Newest first, `per_page` at a time after the keyset `before` (the last one seen);
     with the id to continue from, or None at the oldest. No count: a long history costs
     the same as a short one."""
-    statement = _page_statement(user.is_admin, tuple(KINDS), before is not None, per_page)
+    if not policy.is_active_user(user):
+        return [], None
+    statement = _page_statement(
+        policy.is_acting_admin(user), tuple(KINDS), before is not None, per_page
+    )
     parameters = visibility_params(user) | {"before": before}
     rows: list[Notification] = list(db.session.scalars(statement, parameters))
     more = len(rows) > per_page
@@ -174,11 +125,11 @@ def notifications_page(
 
 @functools.cache
 def _page_statement(
-    is_admin: bool, kinds: tuple[str, ...], keyset: bool, per_page: int
+    acting_admin: bool, kinds: tuple[str, ...], keyset: bool, per_page: int
 ) -> Select[tuple[Notification]]:
     statement = (
         select(Notification)
-        .where(_visible_clause(is_admin, kinds))
+        .where(policy.notification_scope_for(acting_admin, kinds))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page + 1)
     )
@@ -207,15 +158,17 @@ UNREAD_SHOWN = 99
 
 def unread_count(user: User) -> int:
     """Unread notifications, counted up to UNREAD_SHOWN + 1."""
-    statement = _unread_statement(user.is_admin, tuple(KINDS), UNREAD_SHOWN)
+    if not policy.is_active_user(user):
+        return 0
+    statement = _unread_statement(policy.is_acting_admin(user), tuple(KINDS), UNREAD_SHOWN)
     return int(db.session.scalar(statement, visibility_params(user)) or 0)
 
 
 @functools.cache
-def _unread_statement(is_admin: bool, kinds: tuple[str, ...], shown: int) -> Select[int]:
+def _unread_statement(acting_admin: bool, kinds: tuple[str, ...], shown: int) -> Select[int]:
     unread = (
         select(Notification.id)
-        .where(_visible_clause(is_admin, kinds), Notification.read_at.is_(None))
+        .where(policy.notification_scope_for(acting_admin, kinds), Notification.read_at.is_(None))
         .limit(shown + 1)
         .subquery()
     )

@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from community import search
+from community import policy, search
 from community.extensions import db
 from community.models import SEARCH_KINDS, Community, SearchDocument, Theme
 from community.pagination import MAX_PAGE
@@ -33,7 +33,7 @@ def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
 @bp.route("/search")
 def search_page() -> str:
     query = request.args.get("q", "")[: search.MAX_QUERY * 2]
-    member_of = current_user.active_community_ids()
+    member_of = policy.member_community_ids(current_user)
     community_id = request.args.get("community", type=int)
     if community_id not in member_of:
         community_id = None  # only the user's own communities can be chosen

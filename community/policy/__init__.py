@@ -1,9 +1,12 @@
-"""Every authorisation decision of the platform, as pure functions.
+"""Every authorisation decision of the platform, both halves of every rule.
 
-Views call `require(can_x(...))`; templates call the same functions through the
-`can` Jinja global. No function here writes to the database. The decisions live in
-three modules by what they are about (accounts, communities, content); this package
-is the one place everyone imports them from.
+The predicates (`can_<verb>_<noun>(user, obj) -> bool`) decide for one object: views
+call `require(can_x(...))`, templates the same functions through the `can` Jinja
+global. The scopes (`visible_communities(user)`, `readable_cases(user)`, ...) are the
+same rules as SQL expressions over many rows, used by every list, count, search,
+digest, feed and mail query (module `scopes`, notifications in `notifications`).
+No function here writes to the database; this package is the one place everyone
+imports them from.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ from community.policy.content import (
     can_moderate_content,
     can_move_case,
     can_plan_meeting,
+    can_read_case,
+    can_read_contribution,
     can_request_experts,
     can_request_library,
     can_respond_to_meeting,
@@ -78,8 +83,48 @@ from community.policy.content import (
     is_case_author,
     is_in_library,
 )
+from community.policy.notifications import (
+    can_see_notification,
+    notification_params,
+    notification_scope,
+    notification_scope_for,
+)
+from community.policy.scopes import (
+    active_memberships,
+    invited_community_ids,
+    is_acting_admin,
+    member_communities,
+    member_community_ids,
+    member_ids_of,
+    moderating_community_ids,
+    readable_approaches,
+    readable_cases,
+    readable_contributions,
+    readable_meetings,
+    search_scope,
+    still_member,
+    visible_communities,
+)
 
 __all__ = [
+    "can_see_notification",
+    "notification_params",
+    "notification_scope",
+    "notification_scope_for",
+    "active_memberships",
+    "invited_community_ids",
+    "is_acting_admin",
+    "member_communities",
+    "member_community_ids",
+    "member_ids_of",
+    "moderating_community_ids",
+    "readable_approaches",
+    "readable_cases",
+    "readable_contributions",
+    "readable_meetings",
+    "search_scope",
+    "still_member",
+    "visible_communities",
     "Actor",
     "allowed_contribution_kinds",
     "can_accept_invitation",
@@ -108,6 +153,8 @@ __all__ = [
     "can_manage_member",
     "can_manage_organisations",
     "can_mark_valuable",
+    "can_read_case",
+    "can_read_contribution",
     "can_moderate_community",
     "can_moderate_content",
     "can_move_case",

@@ -18,6 +18,8 @@ class Actor(Protocol):
 
     def membership_in(self, community: Any) -> Any: ...
 
+    def memberships_by_community(self) -> dict[int, Any]: ...
+
 
 def is_active_user(user: Actor) -> bool:
     return bool(user.is_authenticated and user.is_active)

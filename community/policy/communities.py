@@ -70,8 +70,11 @@ def can_accept_invitation(user: Actor, community: Any) -> bool:
 
 
 def can_see_member_count(user: Actor, community: Any) -> bool:
-    """Counts of a secret community are for its members only."""
-    return community.visibility == "closed" or is_member(user, community) or user.is_admin
+    """Counts are content: for members and acting administrators, never for outsiders
+    (closed means closed, counts included)."""
+    return is_member(user, community) or (
+        is_active_user(user) and user.is_admin and has_second_factor(user)
+    )
 
 
 def can_view_community(user: Actor, community: Any) -> bool:

@@ -26,6 +26,23 @@ def can_view_case(user: Actor, case: Any) -> bool:
     return bool(case.phase != "draft" or case.author_id == user.id)
 
 
+def can_read_case(user: Actor, case: Any) -> bool:
+    """The case's content: a hidden case only for its author and the acting moderators.
+
+    Lists, counts and search show what this allows (scope: `readable_cases`); the case
+    page itself (`can_view_case`) shows members a notice in place of a hidden case.
+    """
+    if not can_view_case(user, case):
+        return False
+    return case.hidden_at is None or can_see_hidden(user, case, case.community)
+
+
+def can_read_contribution(user: Actor, contribution: Any) -> bool:
+    """A contribution in a readable case; hidden or held ones for author and moderators."""
+    case = contribution.case
+    return can_read_case(user, case) and can_see_contribution(user, contribution, case.community)
+
+
 def _writable(case: Any) -> bool:
     return case.community.archived_at is None
 

@@ -15,6 +15,7 @@ from sqlalchemy import and_, cast, func, literal, literal_column, or_, select, t
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.sql import Select
 
+from community import policy
 from community.extensions import db
 from community.models import SearchDocument
 
@@ -121,11 +122,7 @@ def search(
     words = terms(query)
     if not words:
         return None
-    member_of = user.active_community_ids()
-    if community_id:  # only one of the user's own communities can be chosen
-        scopes = [f"c{community_id}"] if community_id in member_of else []
-    else:
-        scopes = [f"c{cid}" for cid in member_of] + ["library"]
+    scopes = policy.search_scope(user, community_id)  # only the user's own communities
     if not scopes:
         return ResultPage([], 1, per_page, 0, False)
     filters = ([f"k{kind}"] if kind else []) + ([f"t{theme_id}"] if theme_id else [])
@@ -176,7 +173,9 @@ def similar(
     words = [w for w in terms(title) if len(w) > 3][:4]
     if not words and not theme_id:
         return []
-    scopes = [f"c{cid}" for cid in user.active_community_ids()] + ["library"]
+    scopes = policy.search_scope(user)
+    if not scopes:
+        return []
     candidates = _matching_ids(
         _similar_condition(words, theme_id, scopes), SIMILAR_CANDIDATES
     ).subquery()
