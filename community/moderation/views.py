@@ -124,8 +124,10 @@ def approve_contribution(object_id: int) -> BaseResponse:
 @bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
 def resolve_flag(flag_id: int) -> BaseResponse:
     item = db.session.get(Flag, flag_id)
-    if item is None or not policy.can_moderate_content(current_user, item.community):
+    # 404 for whoever may not know the community; 403 for its members without the role.
+    if item is None or not policy.is_member(current_user, item.community):
         abort(404)
+    policy.require(policy.can_moderate_content(current_user, item.community))
     status = "dismissed" if request.form.get("status") == "dismissed" else "handled"
     try:
         services.resolve_flag(
