@@ -15,6 +15,7 @@ import pyotp
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
@@ -116,9 +117,31 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+class SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept for the whole test process (Jinja's public cache API).
+
+    Every test gets an app of its own; without this, each would compile the same
+    templates again, which was a third of the suite's time.
+    """
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = SharedBytecodeCache()
+
+
 def make_app(database_config: dict[str, Any], **overrides: Any) -> Flask:
     app = create_app({**TEST_CONFIG, **database_config, **overrides})
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = _BYTECODE
     return app
 
 
@@ -142,11 +165,25 @@ def database(app: Flask) -> Iterator[None]:
             _db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _shared_app(database_config: dict[str, Any]) -> Flask:
+    """One app per test process: building it (blueprints, compiled SQL and templates)
+    was most of what a short test cost. Each test still gets a fresh database and the
+    app's configuration as it was (see `app`)."""
+    return make_app(database_config)
+
+
 @pytest.fixture
-def app(database_config: dict[str, Any]) -> Iterator[Flask]:
-    application = make_app(database_config)
-    with database(application):
-        yield application
+def app(_shared_app: Flask) -> Iterator[Flask]:
+    config = dict(_shared_app.config)
+    try:
+        with database(_shared_app):
+            yield _shared_app
+    finally:
+        # What a test changed in the configuration or the delivered mail stays with it.
+        _shared_app.config.clear()
+        _shared_app.config.update(config)
+        sent_messages(_shared_app).clear()
 
 
 @pytest.fixture
