@@ -1,19 +1,23 @@
 """Browser tests: a live server per session (per xdist worker) and the system Chromium.
 
-The app runs as in production as far as the browser can tell: a file SQLite
-database, CSRF on, mail written as .eml files, served by werkzeug on a free
-port of 127.0.0.1. Playwright never downloads a browser; it drives the Debian
-`chromium`, and the whole directory is skipped when that is missing.
+The app runs as in production as far as the browser can tell: behind TLS (a
+self-signed certificate made for the session) with Secure cookies, staff two-step
+verification on, a file SQLite database, CSRF on, mail written as .eml files,
+served by werkzeug on a free port of 127.0.0.1. Playwright never downloads a
+browser; it drives the Debian `chromium`, and the whole directory is skipped when
+that is missing.
 """
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pages
 import pytest
 from flask import Flask, got_request_exception
 from pages import LiveServer
@@ -74,10 +78,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "MAIL_FILE_DIR": str(mail_dir),
             "UPLOAD_DIR": str(root / "uploads"),
             "RATELIMIT_ENABLED": False,
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
+            "SESSION_COOKIE_SECURE": True,
+            "REMEMBER_COOKIE_SECURE": True,
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "REQUIRE_2FA_FOR_STAFF": False,
+            "REQUIRE_2FA_FOR_STAFF": True,
             # WTF_CSRF_ENABLED stays on: the browser posts the real tokens.
         }
     )
@@ -89,11 +93,17 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         db.session.remove()
 
     server: BaseWSGIServer = make_server(
-        "127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler
+        "127.0.0.1",
+        0,
+        app,
+        threaded=True,
+        request_handler=_QuietHandler,
+        ssl_context=_certificate(root),
     )
-    url = f"http://127.0.0.1:{server.server_port}"
+    url = f"https://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = url
     live = LiveServer(app=app, url=url, mail_dir=mail_dir)
+    pages.use_live_server(live)
 
     def _record(sender: Flask, exception: BaseException, **extra: Any) -> None:
         live.errors.append(exception)
@@ -110,6 +120,34 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         got_request_exception.disconnect(_record, app)
         with app.app_context():
             db.engine.dispose()
+
+
+def _certificate(root: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1, made with openssl for this session."""
+    cert, key = root / "cert.pem", root / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
 
 
 @pytest.fixture(autouse=True)
@@ -147,6 +185,7 @@ def context(browser: Any, live_server: LiveServer) -> Iterator[Any]:
         base_url=live_server.url,
         locale="nl-NL",
         viewport={"width": 1280, "height": 900},
+        ignore_https_errors=True,  # the session's self-signed certificate
     )
     ctx.set_default_timeout(15_000)
     try:

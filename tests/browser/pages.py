@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyotp
 from flask import Flask
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -29,6 +31,35 @@ class LiveServer:
     url: str
     mail_dir: Path
     errors: list[BaseException] = field(default_factory=list)
+
+    def prepare_second_factor(self, email_address: str) -> str | None:
+        """Staff have set up two-step verification (production requires it): give an
+        administrator or moderator without one a TOTP secret, and return the secret."""
+        from community.accounts.two_factor import needs_second_factor
+        from community.extensions import db
+        from community.models import User
+
+        with self.app.app_context():
+            user = db.session.scalar(select(User).where(User.email == email_address))
+            if user is None:
+                return None
+            if user.totp_secret is None and needs_second_factor(user):
+                user.totp_secret = pyotp.random_base32()
+            # A code works once per 30-second step; a journey logs in one person more
+            # than once within a step, so the last used step is forgotten first.
+            user.totp_last_step = None
+            db.session.commit()
+            secret = user.totp_secret
+            db.session.remove()
+            return secret
+
+
+_LIVE: list[LiveServer] = []
+
+
+def use_live_server(live: LiveServer) -> None:
+    """The live server whose accounts LoginPage signs in to (set by the fixture)."""
+    _LIVE[:] = [live]
 
 
 # -- accessibility ----------------------------------------------------------------
@@ -187,12 +218,20 @@ class LoginPage:
     def is_current(self) -> bool:
         return self.page.url.split("?")[0].rstrip("/").endswith(self.path)
 
-    def log_in(self, email_address: str, password: str) -> None:
+    def log_in(self, email_address: str, password: str, *, second_factor: bool = True) -> None:
+        """The password, and for staff the code from their authenticator app
+        (`second_factor=False`: stop where the site asks for the code or the setup)."""
+        secret = _LIVE[0].prepare_second_factor(email_address) if _LIVE and second_factor else None
         form = self.page.locator("main form.form")
         form.locator("#email").fill(email_address)
         form.locator("#password").fill(password)
         form.locator("button[type=submit]").click()
         self.page.wait_for_load_state("load")
+        if secret and self.page.url.split("?")[0].endswith("/login/code"):
+            code_form = self.page.locator("main form.form")
+            code_form.locator("#code").fill(pyotp.TOTP(secret).now())
+            code_form.locator("button[type=submit]").click()
+            self.page.wait_for_load_state("load")
 
 
 class AccountPage:

@@ -176,7 +176,10 @@ def test_failed_registration_shows_error_summary_and_keeps_input(
 
 def test_login_page_fits_a_320px_wide_screen(browser: Any, live_server: LiveServer) -> None:
     context = browser.new_context(
-        base_url=live_server.url, locale="nl-NL", viewport={"width": 320, "height": 640}
+        base_url=live_server.url,
+        locale="nl-NL",
+        viewport={"width": 320, "height": 640},
+        ignore_https_errors=True,
     )
     try:
         page = context.new_page()
