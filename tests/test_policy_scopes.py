@@ -12,7 +12,9 @@ list, notifications, search), so a page with its own copy of a rule fails here.
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -332,3 +334,24 @@ def test_search_finds_only_what_the_user_may_read(world):
 
 def test_every_notification_kind_is_in_a_known_audience():
     assert {kind.audience for kind in KINDS.values()} <= {"personal", "member", "moderator"}
+
+
+def test_no_copy_of_the_membership_rule_outside_the_policy():
+    """Which memberships count is decided in policy/ (and changed by the membership
+    services); a query elsewhere that spells out `Membership.status == "active"` is a
+    copy of the rule that can drift from it."""
+    root = Path(__file__).resolve().parents[1] / "community"
+    allowed = {
+        root / "communities" / "memberships.py",  # the membership services change them
+        root / "communities" / "invitations.py",
+        root / "accounts" / "erasure.py",  # ends every membership of an erased account
+    }
+    rule = re.compile(r"Membership\.status\s*(==|!=)\s*\"active\"|\"active\".*Membership\.status")
+    copies = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if path.parent.name != "policy" and path not in allowed
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if rule.search(line)
+    ]
+    assert not copies
