@@ -52,18 +52,6 @@ def _data(form: CaseForm) -> services.CaseData:
     )
 
 
-def _warn_bsn(form: CaseForm) -> None:
-    if services.bsn_warning(_data(form), form.attachment.data):
-        flash(
-            _(
-                "Let op: je tekst of de naam van je bijlage bevat een getal dat op een BSN lijkt. "
-                "Zet geen persoonsgegevens van inwoners in een casus; pas het aan als het een "
-                "BSN is."
-            ),
-            "warning",
-        )
-
-
 @bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
 def new_case(slug: str) -> str | BaseResponse:
     community = access.member_community(slug)
@@ -87,7 +75,6 @@ def new_case(slug: str) -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            _warn_bsn(form)
             flash_success(
                 _("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen.")
             )
@@ -158,7 +145,6 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            _warn_bsn(form)
             flash_success(_("De casus is bijgewerkt."))
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     if conflict:
