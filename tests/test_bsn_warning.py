@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms import FileField, StringField, TextAreaField
 from wtforms.fields import HiddenField
 
-from community.approaches.forms import ApproachForm
+from community.approaches.forms import ApproachForm, FollowUpForm
 from community.cases.forms import CaseForm, ContributionForm, EditContributionForm
 from community.meetings.forms import MeetingForm, ReportForm
 from community.models import Approach, Case, Contribution, Meeting
@@ -37,6 +37,7 @@ def world(make_community, make_membership, make_user, make_case, make_contributi
     make_membership(other, community)
     others_case = make_case(community, other, phase="questions", title="Casus van een ander")
     own_case = make_case(community, user, phase="questions", title="Eigen casus")
+    closed_case = make_case(community, user, phase="closed", title="Afgeronde casus")
     own_contribution = make_contribution(others_case, user, kind="comment", body="Eerste versie")
     meeting = make_meeting(community, title="Bijeenkomst", created_by_id=user.id)
     return {
@@ -44,6 +45,7 @@ def world(make_community, make_membership, make_user, make_case, make_contributi
         "user": user,
         "others_case": others_case,
         "own_case": own_case,
+        "closed_case": closed_case,
         "own_contribution": own_contribution,
         "meeting": meeting,
     }
@@ -120,6 +122,10 @@ def _contribution_text(db: Any, w: dict[str, Any], text: str) -> bool:
     return db.session.scalar(found) is not None
 
 
+def _follow_up_text(db: Any, w: dict[str, Any], text: str) -> bool:
+    return text in db.session.get(Case, w["closed_case"].id).follow_up
+
+
 def _report_text(db: Any, w: dict[str, Any], text: str) -> bool:
     return text in db.session.get(Meeting, w["meeting"].id).report
 
@@ -149,6 +155,13 @@ TARGETS = [
         lambda w: f"/c/{w['community'].slug}/cases/{w['own_case'].id}/edit",
         lambda w, text: _case(context=f"Bewoner {text} meldde zich.", version=1, action=None),
         _case_text,
+    ),
+    Target(
+        "case follow-up",
+        "follow_up",
+        lambda w: f"/c/{w['community'].slug}/cases/{w['closed_case'].id}/follow-up",
+        lambda w, text: {"follow_up": f"Het dossier {text} is gesloten."},
+        _follow_up_text,
     ),
     Target(
         "contribution",
@@ -282,6 +295,7 @@ def test_every_text_field_of_these_forms_is_checked(app):
     with app.test_request_context():
         forms = [
             CaseForm(themes=[]),
+            FollowUpForm(),
             ContributionForm(),
             EditContributionForm(),
             ApproachForm(themes=[]),
@@ -297,3 +311,19 @@ def test_every_text_field_of_these_forms_is_checked(app):
             }
             assert texts, type(form).__name__
             assert texts <= set(form.bsn_fields), (type(form).__name__, texts)
+
+
+def test_a_follow_up_that_is_too_long_is_shown_again_with_the_text(client, db, logged_in_world):
+    """The follow-up form now shows its errors on the page instead of losing the text."""
+    w = logged_in_world
+    text = "Lang verhaal. " * 800
+    response = client.post(
+        f"/c/{w['community'].slug}/cases/{w['closed_case'].id}/follow-up",
+        data={"follow_up": text},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="follow_up-error"' in page
+    assert 'href="#follow_up"' in page
+    assert "Lang verhaal. Lang verhaal." in page
+    assert db.session.get(Case, w["closed_case"].id).follow_up == ""

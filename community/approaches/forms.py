@@ -81,7 +81,9 @@ class AdoptionForm(FlaskForm):
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(BsnCheckedForm):
+    bsn_fields = ("follow_up",)
+
     follow_up = _text(
         _l("Wat is ervan terechtgekomen?"),
         10000,
