@@ -92,15 +92,17 @@ def test_bad_case_input_keeps_the_text(client, db, kring):
     assert db.session.scalar(select(Case)) is None
 
 
-def test_bsn_is_a_warning_not_a_block(client, db, kring):
+def test_bsn_is_a_warning_before_publishing_not_a_block(client, db, kring):
     community, author, *_ = kring
     login(client, author.email)
-    response = client.post(
-        f"/c/{community.slug}/cases/new",
-        data=_form(context="Mevrouw met BSN 111222333 woont hier."),
-        follow_redirects=True,
-    )
+    data = _form(context="Mevrouw met BSN 111 222 333 woont hier.")
+    response = client.post(f"/c/{community.slug}/cases/new", data=data)
     assert "op een BSN lijkt" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Case)) is None  # not published first, warned after
+    response = client.post(
+        f"/c/{community.slug}/cases/new", data={**data, "confirm_bsn": "y"}, follow_redirects=True
+    )
+    assert "op een BSN lijkt" not in response.get_data(as_text=True)
     assert db.session.scalar(select(Case)) is not None
     response = client.post(
         f"/c/{community.slug}/cases/new", data=_form(title="Tweede"), follow_redirects=True

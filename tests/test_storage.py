@@ -466,6 +466,14 @@ def test_upload_dir_inside_the_static_folder_is_refused(app: Flask, upload_dir: 
         "bsn:123456782, geboren 1970",
         "dossier A123456782B",
         "eerst 123456789 en dan 111222333",
+        "111 222 333",
+        "BSN 1234.56.782 (paspoort)",
+        "123 456 782",
+        "123-456-782",
+        "123.456.782",
+        "12 34 56 782",
+        "bsn\u00a0123\u00a0456\u00a0782",
+        "zie 123456782.",
     ],
 )
 def test_bsn_like_finds_numbers_passing_the_elfproef(text: str) -> None:
@@ -485,7 +493,14 @@ def test_bsn_like_finds_numbers_passing_the_elfproef(text: str) -> None:
         "0612345678",
         "06-12345678",
         "12345678",
-        "111 222 333",
+        "1234.56.789",
+        "06 123 456 78",
+        "020 123 4567",
+        "3.141592653",
+        "12-03-2024 om 12.30",
+        "een bedrag van 123.456.782,50 euro",
+        "1234.56.782.1",
+        "9123 456 782",
     ],
 )
 def test_bsn_like_ignores_other_numbers(text: str) -> None:

@@ -13,14 +13,17 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
+from community.bsn_form import BsnCheckedForm
 from community.cases.forms import MAX_ID, _attachment_field, _text
 from community.labels import adoption_status_label
-from community.models import ADOPTION_STATUSES
+from community.models import ADOPTION_STATUSES, APPROACH_TEXT_FIELDS
 
 REQUIRED = _l("Vul dit veld in.")
 
 
-class ApproachForm(FlaskForm):
+class ApproachForm(BsnCheckedForm):
+    bsn_fields = ("title", *APPROACH_TEXT_FIELDS, "contact", "attachment")
+
     title = StringField(
         _l("Titel"),
         validators=[
@@ -78,7 +81,9 @@ class AdoptionForm(FlaskForm):
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(BsnCheckedForm):
+    bsn_fields = ("follow_up",)
+
     follow_up = _text(
         _l("Wat is ervan terechtgekomen?"),
         10000,

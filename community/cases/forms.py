@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
+from community.bsn_form import BsnCheckedForm
 from community.labels import kind_of_contribution_label
 from community.models import KINDS
 
@@ -39,7 +40,9 @@ def _attachment_field() -> FileField:
     )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(BsnCheckedForm):
+    bsn_fields = ("title", "context", "question", "tried", "stakeholders", "attachment")
+
     title = StringField(
         _l("Titel"),
         validators=[
@@ -80,7 +83,9 @@ class CaseForm(FlaskForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(BsnCheckedForm):
+    bsn_fields = ("body", "attachment")
+
     kind = SelectField(
         _l("Soort bijdrage"),
         choices=[SelectChoice(kind, kind_of_contribution_label(kind)) for kind in KINDS],
@@ -102,7 +107,9 @@ class ContributionForm(FlaskForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class EditContributionForm(FlaskForm):
+class EditContributionForm(BsnCheckedForm):
+    bsn_fields = ("body",)
+
     body = _text(_l("Je bijdrage"), 20000, required=True)
 
 

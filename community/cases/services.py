@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
-from community import audit, bsn, markdown, policy, search, storage
+from community import audit, markdown, policy, search, storage
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import (
@@ -264,10 +264,3 @@ def set_valuable(user: User, contribution: Contribution, valuable: bool, ip: str
         ip=ip,
         valuable=contribution.valuable,
     )
-
-
-def bsn_warning(data: CaseData, upload: FileStorage | None) -> bool:
-    texts = [data.title, data.context, data.question, data.tried, data.stakeholders]
-    if upload is not None and upload.filename:
-        texts.append(upload.filename)
-    return any(bsn.bsn_like(text) for text in texts)

@@ -52,18 +52,6 @@ def _data(form: CaseForm) -> services.CaseData:
     )
 
 
-def _warn_bsn(form: CaseForm) -> None:
-    if services.bsn_warning(_data(form), form.attachment.data):
-        flash(
-            _(
-                "Let op: je tekst of de naam van je bijlage bevat een getal dat op een BSN lijkt. "
-                "Zet geen persoonsgegevens van inwoners in een casus; pas het aan als het een "
-                "BSN is."
-            ),
-            "warning",
-        )
-
-
 @bp.route("/c/<slug>/cases/new", methods=["GET", "POST"])
 def new_case(slug: str) -> str | BaseResponse:
     community = access.member_community(slug)
@@ -87,7 +75,6 @@ def new_case(slug: str) -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            _warn_bsn(form)
             flash_success(
                 _("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen.")
             )
@@ -104,7 +91,13 @@ def show_case(slug: str, case_id: int) -> str:
     return render_case(community, case, ContributionForm())
 
 
-def render_case(community: Community, case: Case, form: ContributionForm, preview: str = "") -> str:
+def render_case(
+    community: Community,
+    case: Case,
+    form: ContributionForm,
+    preview: str = "",
+    follow_up_form: FollowUpForm | None = None,
+) -> str:
     expert_form = ExpertRequestForm()
     if policy.can_request_experts(current_user, case):
         expert_form.experts.choices = [(e.id, e.name) for e in experts.experts_of(case)]
@@ -121,7 +114,7 @@ def render_case(community: Community, case: Case, form: ContributionForm, previe
         ],
         expert_form=expert_form,
         open_requests=experts.open_requests_on(case),
-        follow_up_form=FollowUpForm(obj=case),
+        follow_up_form=follow_up_form or FollowUpForm(obj=case),
         approaches=queries.approaches_of(case),
         meetings=meeting_queries.meetings_of_case(case),
         similar=search.similar(current_user, case.title, case.theme_id, exclude_case=case.id),
@@ -158,7 +151,6 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            _warn_bsn(form)
             flash_success(_("De casus is bijgewerkt."))
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     if conflict:
@@ -224,16 +216,14 @@ def list_advice_requests() -> str:
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/follow-up", methods=["POST"])
-def write_follow_up(slug: str, case_id: int) -> BaseResponse:
-    _community, case = load_case(slug, case_id)
+def write_follow_up(slug: str, case_id: int) -> str | BaseResponse:
+    community, case = load_case(slug, case_id)
     policy.require(policy.can_write_follow_up(current_user, case))
     form = FollowUpForm()
     target = url_for("cases.show_case", slug=slug, case_id=case.id) + "#terugkoppeling"
     if not form.validate_on_submit():
-        flash(
-            _("Schrijf wat er van de casus is terechtgekomen (hoogstens 10.000 tekens)."), "error"
-        )
-        return redirect(target)
+        # Shown again with the error (or the BSN warning) beside the field, the text kept.
+        return render_case(community, case, ContributionForm(), follow_up_form=form)
     follow_up.write_follow_up(current_user, case, form.follow_up.data or "", client_ip())
     db.session.commit()
     flash_success(_("Dank je voor je terugkoppeling."))

@@ -19,6 +19,7 @@ from wtforms.validators import (
 )
 
 from community.accounts.forms import MultiCheckboxField
+from community.bsn_form import BsnCheckedForm
 from community.cases.forms import _text
 from community.labels import meeting_kind_label, response_label
 from community.models import MEETING_KINDS, RESPONSES
@@ -28,7 +29,9 @@ REQUIRED = _l("Vul dit veld in.")
 WHEN = _l("Vul een datum en tijd in, bijvoorbeeld 2026-03-12 09:30.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(BsnCheckedForm):
+    bsn_fields = ("title", "location", "online_url", "agenda")
+
     title = StringField(
         _l("Titel"),
         validators=[
@@ -107,5 +110,7 @@ class RsvpForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BsnCheckedForm):
+    bsn_fields = ("report",)
+
     report = _text(_l("Verslag"), 20000, required=True)
