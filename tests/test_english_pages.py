@@ -52,6 +52,13 @@ SKIPPED = {
     "files.download_file": "an uploaded file: user content",
     "contributions.show_contribution": "a lasting link: redirects to the case page (in PAGES)",
 }
+# Error pages: (role, path, status).
+ERROR_PAGES = [
+    ("member", "/no-such-page", 404),
+    ("applicant", "/c/quiet-room", 404),  # a secret community they are not in
+    ("member", "/c/{slug}/settings", 403),  # a member, not a moderator
+    ("visitor", "/no-such-page", 404),
+]
 # Pages that answer with a redirect to another page, which is checked instead.
 REDIRECTS = {"accounts.confirm_email"}
 
@@ -214,6 +221,13 @@ def test_every_page_of_every_role_is_english(app: Flask, world: World) -> None:
                 problems.extend([f"{label}: Dutch text {found}"] if found else [])
             else:
                 problems.extend(_problems_in_page(label, response))
+    for role, template, status in ERROR_PAGES:
+        path = template.format(**world.ids)
+        response = world.client(role).get(path, headers=EN)
+        label = f"error page {path} as {role}"
+        if response.status_code != status:
+            problems.append(f"{label}: status {response.status_code}, not {status}")
+        problems.extend(_problems_in_page(label, response))
     assert not problems, "\n".join(problems)
 
 
