@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
 from babel import Locale
-from babel.support import NullTranslations
-from flask import current_app, g, has_app_context, request, session
+from babel.support import NullTranslations, Translations
+from flask import current_app, request, session
 from flask_babel import (
     format_date,
     format_datetime,
@@ -17,6 +20,7 @@ from flask_babel import (
     get_translations,
     to_user_timezone,
 )
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from community.models.base import AMSTERDAM
@@ -35,32 +39,71 @@ def select_locale() -> str:
     )
 
 
-def translations() -> Any:
-    """The catalogue for the current locale, looked up once per request and locale.
+Labels = Mapping[str, LazyString]  # a module's labels for stored codes (community.labels)
 
-    Flask-Babel resolves the locale and the domain on every call, which made a page
-    with a few thousand strings spend most of its time there. `force_locale` (mail in
-    the recipient's language) sets a new locale object on `g`, so the cache follows it.
+
+@dataclass
+class _Catalogue:
+    """The translations for one locale object, and the label dictionaries translated so far."""
+
+    locale: Locale
+    translations: Translations | NullTranslations
+    labels: dict[int, tuple[Labels, dict[str, str]]] = field(default_factory=dict)
+
+
+# Per thread of execution (contextvars), so concurrent requests never share an entry.
+_current: ContextVar[_Catalogue | None] = ContextVar("leerkring_catalogue", default=None)
+
+
+def _catalogue() -> _Catalogue | None:
+    """The cache entry for the current locale, made anew whenever `get_locale()` changes.
+
+    Flask-Babel resolves the locale and the domain on every `gettext` call, which made
+    a page with a few thousand strings spend a tenth of its time there. Its public
+    `get_locale()` returns the same `Locale` object for the whole request and a new one
+    inside `force_locale` (mail in the recipient's language) or after `refresh()`, so
+    that object is the key: a different object means a new look-up, never a stale one.
+    The entry holds the object, so its identity cannot be reused while it is cached.
     """
-    if not has_app_context():
-        return NullTranslations()
-    ctx = g.__dict__.get("_flask_babel")  # Flask-Babel's per-request state
-    locale = getattr(ctx, "babel_locale", None)
-    cached = g.__dict__.get("_leerkring_translations")
-    if cached is not None and locale is not None and cached[0] is locale:
-        return cached[1]
-    found = get_translations()
-    g._leerkring_translations = (
-        getattr(g.__dict__.get("_flask_babel"), "babel_locale", None),
-        found,
-    )
-    return found
+    locale = get_locale()
+    if locale is None:  # outside a request: no language chosen
+        return None
+    cached = _current.get()
+    if cached is not None and cached.locale is locale:
+        return cached
+    fresh = _Catalogue(locale, get_translations())
+    _current.set(fresh)
+    return fresh
+
+
+def translations() -> Translations | NullTranslations:
+    """The catalogue of the current locale (Flask-Babel's own), looked up once per locale."""
+    cached = _catalogue()
+    return cached.translations if cached is not None else NullTranslations()
 
 
 def gettext(string: str, **variables: Any) -> str:
-    """`flask_babel.gettext` through the per-request cache, for code called per row."""
+    """`flask_babel.gettext` through the per-locale cache, for code called per row."""
     translated = str(translations().ugettext(string))
     return translated % variables if variables else translated
+
+
+def translated(labels: Labels) -> Mapping[str, str]:
+    """A module's dictionary of lazy labels in the current language, translated once.
+
+    For labels shown once per row: the whole dictionary (a handful of strings) is
+    translated the first time it is asked for in a request and language.
+    """
+    cached = _catalogue()
+    if cached is None:
+        return {code: str(label) for code, label in labels.items()}
+    entry = cached.labels.get(id(labels))
+    if entry is None or entry[0] is not labels:  # the dictionary itself is kept with it
+        entry = cached.labels[id(labels)] = (
+            labels,
+            {code: str(label) for code, label in labels.items()},
+        )
+    return entry[1]
 
 
 def current_language() -> str:

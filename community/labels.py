@@ -1,178 +1,193 @@
-"""Translated labels for stored codes (organisation kinds, statuses, roles).
+"""Labels for stored codes (organisation kinds, statuses, roles, phases, answers).
 
-Each function translates only the label asked for (pages call them once per row).
+Each kind of code has one dictionary of lazy strings: forms use them as their choices
+(translated when the form is shown, in the language of that request), and pages call
+the functions below once per row, which translate a dictionary once per request and
+language (`community.i18n.translated`).
 """
 
 from __future__ import annotations
 
-from community.i18n import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from community.i18n import Labels, translated
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for translation only"
-    """Marks a string for the catalogue; it is translated where it is shown."""
-    return message
+ORGANISATION_KIND_LABELS: Labels = {
+    "gemeente": _l("gemeente"),
+    "woningcorporatie": _l("woningcorporatie"),
+    "zorgaanbieder": _l("zorgaanbieder"),
+    "adviesbureau": _l("adviesbureau"),
+    "ministerie": _l("ministerie"),
+    "kennisinstelling": _l("kennisinstelling"),
+    "overig": _l("overig"),
+}
+
+ACCOUNT_STATUS_LABELS: Labels = {
+    "pending": _l("wacht op goedkeuring"),
+    "active": _l("actief"),
+    "suspended": _l("geschorst"),
+    "deleted": _l("verwijderd"),
+}
+
+ROLE_LABELS: Labels = {
+    "member": _l("lid"),
+    "expert": _l("deskundige"),
+    "moderator": _l("moderator"),
+}
+
+MEMBERSHIP_STATUS_LABELS: Labels = {
+    "requested": _l("aangevraagd"),
+    "invited": _l("uitgenodigd"),
+    "active": _l("lid"),
+    "declined": _l("afgewezen"),
+    "removed": _l("verwijderd"),
+    "left": _l("vertrokken"),
+}
+
+VISIBILITY_LABELS: Labels = {
+    "closed": _l("besloten: vindbaar, inhoud alleen voor leden"),
+    "secret": _l("geheim: niet vindbaar, alleen op uitnodiging"),
+}
+
+METHOD_LABELS: Labels = {
+    "incident": _l("Intervisie (incidentmethode): eerst vragen, dan advies"),
+    "open": _l("Open gesprek: elke reactie op elk moment"),
+    "consult": _l("Consult: alleen deskundigen adviseren"),
+}
+
+AUDIT_LABELS: Labels = {
+    "community.created": _l("leergemeenschap aangemaakt"),
+    "community.updated": _l("instellingen gewijzigd"),
+    "community.archived": _l("gearchiveerd"),
+    "community.unarchived": _l("weer actief gemaakt"),
+    "membership.requested": _l("lidmaatschap aangevraagd"),
+    "membership.approved": _l("aanvraag goedgekeurd"),
+    "membership.declined": _l("aanvraag afgewezen"),
+    "membership.role_changed": _l("rol gewijzigd"),
+    "membership.removed": _l("lid verwijderd"),
+    "membership.left": _l("lid vertrokken"),
+    "membership.invitation_accepted": _l("uitnodiging aangenomen"),
+    "invitation.created": _l("uitgenodigd"),
+    "invitation.revoked": _l("uitnodiging ingetrokken"),
+}
+
+PHASE_LABELS: Labels = {
+    "draft": _l("Concept"),
+    "questions": _l("Vraagverheldering"),
+    "advice": _l("Adviesronde"),
+    "reflection": _l("Reflectie"),
+    "closed": _l("Afgerond"),
+}
+
+PHASE_EXPLANATIONS: Labels = {
+    "draft": _l("Alleen jij ziet deze casus. Publiceer hem als je klaar bent."),
+    "questions": _l(
+        "Stel verhelderingsvragen om de casus beter te begrijpen. Nog geen advies: "
+        "de inbrenger beantwoordt de vragen."
+    ),
+    "advice": _l(
+        "Geef advies vanuit je eigen praktijk. De inbrenger leest mee en reageert nog niet."
+    ),
+    "reflection": _l(
+        "De inbrenger vertelt welk advies bruikbaar is en wat de volgende stap wordt."
+    ),
+    "closed": _l("Deze casus is afgerond. Hieronder staat de opbrengst."),
+}
+
+CONTRIBUTION_KIND_LABELS: Labels = {
+    "question": _l("Verhelderingsvraag"),
+    "answer": _l("Antwoord van de inbrenger"),
+    "advice": _l("Advies"),
+    "expert_advice": _l("Deskundig advies"),
+    "reflection": _l("Reflectie"),
+    "comment": _l("Reactie"),
+}
+
+ADOPTION_STATUS_LABELS: Labels = {
+    "considering": _l("overweegt dit"),
+    "piloting": _l("probeert dit uit"),
+    "implemented": _l("past dit toe"),
+    "stopped": _l("is ermee gestopt"),
+}
+
+SCOPE_LABELS: Labels = {
+    "community": _l("alleen voor de leden van de leergemeenschap"),
+    "library": _l("in de bibliotheek, voor alle gebruikers"),
+}
+
+MEETING_KIND_LABELS: Labels = {
+    "meeting": _l("Bijeenkomst"),
+    "expert_session": _l("Expertsessie"),
+    "site_visit": _l("Werkbezoek"),
+}
+
+RESPONSE_LABELS: Labels = {"yes": _l("Ja, ik kom"), "no": _l("Nee"), "maybe": _l("Misschien")}
+
+FLAG_REASON_LABELS: Labels = {
+    "personal_data": _l("Persoonsgegevens van inwoners"),
+    "offensive": _l("Kwetsend of ongepast"),
+    "off_topic": _l("Hoort hier niet"),
+    "confidential": _l("Vertrouwelijke informatie"),
+    "other": _l("Iets anders"),
+}
 
 
 def kind_label(kind: str) -> str:
     """The organisation kind as shown on badges and in lists."""
-    labels = {
-        "gemeente": N_("gemeente"),
-        "woningcorporatie": N_("woningcorporatie"),
-        "zorgaanbieder": N_("zorgaanbieder"),
-        "adviesbureau": N_("adviesbureau"),
-        "ministerie": N_("ministerie"),
-        "kennisinstelling": N_("kennisinstelling"),
-        "overig": N_("overig"),
-    }
-    return _(labels[kind]) if kind in labels else kind
+    return translated(ORGANISATION_KIND_LABELS).get(kind, kind)
 
 
 def status_label(status: str) -> str:
-    labels = {
-        "pending": N_("wacht op goedkeuring"),
-        "active": N_("actief"),
-        "suspended": N_("geschorst"),
-        "deleted": N_("verwijderd"),
-    }
-    return _(labels[status]) if status in labels else status
+    return translated(ACCOUNT_STATUS_LABELS).get(status, status)
 
 
 def role_label(role: str) -> str:
-    labels = {
-        "member": N_("lid"),
-        "expert": N_("deskundige"),
-        "moderator": N_("moderator"),
-    }
-    return _(labels[role]) if role in labels else role
+    return translated(ROLE_LABELS).get(role, role)
 
 
 def membership_status_label(status: str) -> str:
-    labels = {
-        "requested": N_("aangevraagd"),
-        "invited": N_("uitgenodigd"),
-        "active": N_("lid"),
-        "declined": N_("afgewezen"),
-        "removed": N_("verwijderd"),
-        "left": N_("vertrokken"),
-    }
-    return _(labels[status]) if status in labels else status
+    return translated(MEMBERSHIP_STATUS_LABELS).get(status, status)
 
 
 def visibility_label(visibility: str) -> str:
-    labels = {
-        "closed": N_("besloten: vindbaar, inhoud alleen voor leden"),
-        "secret": N_("geheim: niet vindbaar, alleen op uitnodiging"),
-    }
-    return _(labels[visibility]) if visibility in labels else visibility
+    return translated(VISIBILITY_LABELS).get(visibility, visibility)
 
 
 def method_label(method: str) -> str:
-    labels = {
-        "incident": N_("Intervisie (incidentmethode): eerst vragen, dan advies"),
-        "open": N_("Open gesprek: elke reactie op elk moment"),
-        "consult": N_("Consult: alleen deskundigen adviseren"),
-    }
-    return _(labels[method]) if method in labels else method
+    return translated(METHOD_LABELS).get(method, method)
 
 
 def audit_label(action: str) -> str:
-    labels = {
-        "community.created": N_("leergemeenschap aangemaakt"),
-        "community.updated": N_("instellingen gewijzigd"),
-        "community.archived": N_("gearchiveerd"),
-        "community.unarchived": N_("weer actief gemaakt"),
-        "membership.requested": N_("lidmaatschap aangevraagd"),
-        "membership.approved": N_("aanvraag goedgekeurd"),
-        "membership.declined": N_("aanvraag afgewezen"),
-        "membership.role_changed": N_("rol gewijzigd"),
-        "membership.removed": N_("lid verwijderd"),
-        "membership.left": N_("lid vertrokken"),
-        "membership.invitation_accepted": N_("uitnodiging aangenomen"),
-        "invitation.created": N_("uitgenodigd"),
-        "invitation.revoked": N_("uitnodiging ingetrokken"),
-    }
-    return _(labels[action]) if action in labels else action
+    return translated(AUDIT_LABELS).get(action, action)
 
 
 def phase_label(phase: str) -> str:
-    labels = {
-        "draft": N_("Concept"),
-        "questions": N_("Vraagverheldering"),
-        "advice": N_("Adviesronde"),
-        "reflection": N_("Reflectie"),
-        "closed": N_("Afgerond"),
-    }
-    return _(labels[phase]) if phase in labels else phase
+    return translated(PHASE_LABELS).get(phase, phase)
 
 
 def phase_explanation(phase: str) -> str:
-    labels = {
-        "draft": N_("Alleen jij ziet deze casus. Publiceer hem als je klaar bent."),
-        "questions": N_(
-            "Stel verhelderingsvragen om de casus beter te begrijpen. Nog geen advies: "
-            "de inbrenger beantwoordt de vragen."
-        ),
-        "advice": N_(
-            "Geef advies vanuit je eigen praktijk. De inbrenger leest mee en reageert nog niet."
-        ),
-        "reflection": N_(
-            "De inbrenger vertelt welk advies bruikbaar is en wat de volgende stap wordt."
-        ),
-        "closed": N_("Deze casus is afgerond. Hieronder staat de opbrengst."),
-    }
-    return _(labels[phase]) if phase in labels else ""
+    return translated(PHASE_EXPLANATIONS).get(phase, "")
 
 
 def kind_of_contribution_label(kind: str) -> str:
-    labels = {
-        "question": N_("Verhelderingsvraag"),
-        "answer": N_("Antwoord van de inbrenger"),
-        "advice": N_("Advies"),
-        "expert_advice": N_("Deskundig advies"),
-        "reflection": N_("Reflectie"),
-        "comment": N_("Reactie"),
-    }
-    return _(labels[kind]) if kind in labels else kind
+    return translated(CONTRIBUTION_KIND_LABELS).get(kind, kind)
 
 
 def adoption_status_label(status: str) -> str:
-    labels = {
-        "considering": N_("overweegt dit"),
-        "piloting": N_("probeert dit uit"),
-        "implemented": N_("past dit toe"),
-        "stopped": N_("is ermee gestopt"),
-    }
-    return _(labels[status]) if status in labels else status
+    return translated(ADOPTION_STATUS_LABELS).get(status, status)
 
 
 def scope_label(scope: str) -> str:
-    labels = {
-        "community": N_("alleen voor de leden van de leergemeenschap"),
-        "library": N_("in de bibliotheek, voor alle gebruikers"),
-    }
-    return _(labels[scope]) if scope in labels else scope
+    return translated(SCOPE_LABELS).get(scope, scope)
 
 
 def meeting_kind_label(kind: str) -> str:
-    labels = {
-        "meeting": N_("Bijeenkomst"),
-        "expert_session": N_("Expertsessie"),
-        "site_visit": N_("Werkbezoek"),
-    }
-    return _(labels[kind]) if kind in labels else kind
+    return translated(MEETING_KIND_LABELS).get(kind, kind)
 
 
 def response_label(response: str) -> str:
-    labels = {"yes": N_("Ja, ik kom"), "no": N_("Nee"), "maybe": N_("Misschien")}
-    return _(labels[response]) if response in labels else response
+    return translated(RESPONSE_LABELS).get(response, response)
 
 
 def flag_reason_label(reason: str) -> str:
-    labels = {
-        "personal_data": N_("Persoonsgegevens van inwoners"),
-        "offensive": N_("Kwetsend of ongepast"),
-        "off_topic": N_("Hoort hier niet"),
-        "confidential": N_("Vertrouwelijke informatie"),
-        "other": N_("Iets anders"),
-    }
-    return _(labels[reason]) if reason in labels else reason
+    return translated(FLAG_REASON_LABELS).get(reason, reason)

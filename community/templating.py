@@ -10,7 +10,7 @@ from community import i18n, labels, policy
 
 
 def init_app(app: Flask) -> None:
-    # The same translations as Flask-Babel's, without its lookups on every string.
+    # Flask-Babel's own catalogue, looked up once per locale instead of for every string.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: i18n.translations().ugettext(s),
         ngettext=lambda s, p, n: i18n.translations().ungettext(s, p, n),

@@ -8,6 +8,7 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
+from community.labels import ORGANISATION_KIND_LABELS
 from community.models import ORGANISATION_KINDS
 
 
@@ -31,7 +32,8 @@ class OrganisationForm(FlaskForm):
         ],
     )
     kind = SelectField(
-        _l("Soort organisatie"), choices=[SelectChoice(kind) for kind in ORGANISATION_KINDS]
+        _l("Soort organisatie"),
+        choices=[SelectChoice(kind, ORGANISATION_KIND_LABELS[kind]) for kind in ORGANISATION_KINDS],
     )
     domains = TextAreaField(
         _l("E-maildomeinen"),

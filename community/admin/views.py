@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms.fields.choices import SelectChoice
 
 from community import policy
 from community.accounts import erasure, two_factor
@@ -16,8 +15,7 @@ from community.admin import forms, services
 from community.exceptions import DomainError
 from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_success
-from community.labels import kind_label
-from community.models import ORGANISATION_KINDS, USER_STATUSES, Organisation, User
+from community.models import USER_STATUSES, Organisation, User
 from community.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -114,7 +112,6 @@ def list_organisations() -> str:
 def edit_organisation(organisation_id: int | None) -> str | BaseResponse:
     organisation = db.get_or_404(Organisation, organisation_id) if organisation_id else None
     form = forms.OrganisationForm(obj=organisation)
-    form.kind.choices = [SelectChoice(kind, kind_label(kind)) for kind in ORGANISATION_KINDS]
     if request.method == "GET" and organisation is not None:
         form.domains.data = "\n".join(row.domain for row in organisation.domains)
     if form.validate_on_submit():

@@ -15,7 +15,7 @@ from wtforms.widgets import HiddenInput
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
 from community.cases.forms import MAX_ID, _attachment_field, _text
-from community.labels import adoption_status_label
+from community.labels import ADOPTION_STATUS_LABELS
 from community.models import ADOPTION_STATUSES, APPROACH_TEXT_FIELDS
 
 REQUIRED = _l("Vul dit veld in.")
@@ -68,7 +68,7 @@ class ApproachForm(BsnCheckedForm):
 class AdoptionForm(FlaskForm):
     status = RadioField(
         _l("Wat doet jouw organisatie met deze aanpak?"),
-        choices=[SelectChoice(s, adoption_status_label(s)) for s in ADOPTION_STATUSES],
+        choices=[SelectChoice(s, ADOPTION_STATUS_LABELS[s]) for s in ADOPTION_STATUSES],
         validators=[DataRequired(message=_l("Kies wat jouw organisatie ermee doet."))],
     )
     note = TextAreaField(

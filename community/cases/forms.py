@@ -15,7 +15,7 @@ from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
-from community.labels import kind_of_contribution_label
+from community.labels import CONTRIBUTION_KIND_LABELS
 from community.models import KINDS
 
 REQUIRED = _l("Vul dit veld in.")
@@ -88,7 +88,7 @@ class ContributionForm(BsnCheckedForm):
 
     kind = SelectField(
         _l("Soort bijdrage"),
-        choices=[SelectChoice(kind, kind_of_contribution_label(kind)) for kind in KINDS],
+        choices=[SelectChoice(kind, CONTRIBUTION_KIND_LABELS[kind]) for kind in KINDS],
         validators=[InputRequired(message=_l("Kies wat voor bijdrage je plaatst."))],
     )
     body = _text(

@@ -10,7 +10,7 @@ from wtforms import BooleanField, EmailField, RadioField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from community.labels import method_label, role_label, visibility_label
+from community.labels import METHOD_LABELS, ROLE_LABELS, VISIBILITY_LABELS
 from community.models import METHODS, VISIBILITIES
 
 REQUIRED = _l("Vul dit veld in.")
@@ -36,8 +36,16 @@ class CommunityForm(FlaskForm):
         ),
     )
     theme = SelectField(_l("Thema"), coerce=int, validators=[Optional()])
-    visibility = RadioField(_l("Zichtbaarheid"), default="closed")
-    method = RadioField(_l("Werkwijze bij casussen"), default="incident")
+    visibility = RadioField(
+        _l("Zichtbaarheid"),
+        default="closed",
+        choices=[SelectChoice(v, VISIBILITY_LABELS[v]) for v in VISIBILITIES],
+    )
+    method = RadioField(
+        _l("Werkwijze bij casussen"),
+        default="incident",
+        choices=[SelectChoice(m, METHOD_LABELS[m]) for m in METHODS],
+    )
     review_new_members = BooleanField(
         _l("Nieuwe leden eerst beoordelen"),
         description=_l(
@@ -48,8 +56,6 @@ class CommunityForm(FlaskForm):
     def __init__(self, *args: Any, themes: list[SelectChoice], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.theme.choices = [SelectChoice(0, str(_l("Geen thema"))), *themes]
-        self.visibility.choices = [SelectChoice(v, visibility_label(v)) for v in VISIBILITIES]
-        self.method.choices = [SelectChoice(m, method_label(m)) for m in METHODS]
 
 
 def _follow_field() -> RadioField:
@@ -104,13 +110,10 @@ class InviteForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Rol"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.role.choices = [
-            SelectChoice(r, role_label(r)) for r in ("member", "expert", "moderator")
-        ]
+    role = SelectField(
+        _l("Rol"),
+        choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ("member", "expert", "moderator")],
+    )
 
 
 class RemoveForm(FlaskForm):

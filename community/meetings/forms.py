@@ -21,7 +21,7 @@ from wtforms.validators import (
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
 from community.cases.forms import _text
-from community.labels import meeting_kind_label, response_label
+from community.labels import MEETING_KIND_LABELS, RESPONSE_LABELS
 from community.models import MEETING_KINDS, RESPONSES
 from community.models.base import AMSTERDAM
 
@@ -42,7 +42,7 @@ class MeetingForm(BsnCheckedForm):
     kind = RadioField(
         _l("Soort bijeenkomst"),
         default="meeting",
-        choices=[SelectChoice(k, meeting_kind_label(k)) for k in MEETING_KINDS],
+        choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS],
     )
     starts_at = DateTimeLocalField(
         _l("Begin"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(message=WHEN)]
@@ -105,7 +105,7 @@ def _check_moment(field: DateTimeLocalField) -> None:
 class RsvpForm(FlaskForm):
     response = RadioField(
         _l("Kom je?"),
-        choices=[SelectChoice(r, response_label(r)) for r in RESPONSES],
+        choices=[SelectChoice(r, RESPONSE_LABELS[r]) for r in RESPONSES],
         validators=[DataRequired(message=_l("Kies ja, nee of misschien."))],
     )
 

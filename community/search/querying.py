@@ -150,9 +150,10 @@ def _similar_condition(words: list[str], theme_id: int | None, scopes: list[str]
     kinds = ["kcase", "kapproach"]
     if db.engine.dialect.name == "postgresql":
         alternatives = [f"{w}:A" for w in words]
-        wanted: Any = func.to_tsquery("dutch", " | ".join(alternatives) or "''")
-        if theme_id:
-            wanted = wanted.op("||")(cast(literal(_tag(f"t{theme_id}")), TSQUERY))
+        theme_tag = cast(literal(_tag(f"t{theme_id}")), TSQUERY) if theme_id else None
+        wanted: Any = func.to_tsquery("dutch", " | ".join(alternatives)) if words else None
+        if theme_tag is not None:  # no words (a title of short ones): the theme alone
+            wanted = theme_tag if wanted is None else wanted.op("||")(theme_tag)
         allowed = "(" + " | ".join(_tag(s) for s in scopes) + ")"
         allowed += f" & ({_tag('kcase')} | {_tag('kapproach')})"
         matches = literal_column("search_documents.tsv").op("@@")(
