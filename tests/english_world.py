@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD
 from tests.dutch_text import dutch_in
 
 EN = {"Accept-Language": "en"}
-LINK = re.compile(r"http://leerkring\.test(/\S+)")
+LINK = re.compile(r"https://leerkring\.test(/\S+)")
 
 
 @dataclass
