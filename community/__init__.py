@@ -31,6 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
+    from community import transaction
+
+    transaction.init_app(app)  # first: its after_request runs last, after every other one
     register_blueprints(app)
 
     from community import assets, cli, compression, errors, mail, security, templating

@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from community.extensions import db
+from community import transaction
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code < 400:
             return exc
-        db.session.rollback()
+        transaction.fail()  # the error page shows what is stored, nothing is committed
         if isinstance(exc, InternalServerError) and exc.original_exception is not None:
             log.error("unhandled error", exc_info=exc.original_exception)
         return render_error(code)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app, g, request, session
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
 
-from community import audit
+from community import audit, transaction
 from community.extensions import db
 from community.models import User, UserSession
 from community.models.base import utcnow
@@ -60,25 +60,29 @@ def is_ended(sid: str | None = None) -> bool:
 
 
 def touch(user: User) -> None:
-    """Remember when this browser was last seen (at most once a minute), or register it."""
-    try:
-        record = current()
-        if record is None or record.user_id != user.id:
-            start(user)
-            db.session.commit()
-            return
-        if utcnow() - record.last_seen_at > SEEN_EVERY:
-            record.last_seen_at = utcnow()
-            record.ip = request.remote_addr
-            db.session.commit()
-    except OperationalError:
-        # SQLite allows one writer: when two requests of the same browser both want to note
-        # it was seen, the second is refused at once ("database is locked"). Being seen is
-        # not worth an error page; the next request notes it.
-        if db.engine.dialect.name != "sqlite":
-            raise
-        db.session.rollback()
-        g.pop("_user_sessions", None)
+    """Remember when this browser was last seen (at most once a minute), or register it.
+
+    Nothing is written here, in `before_request`: a browser without a session row gets
+    one with the request's own commit; "last seen" is noted after the request, in a
+    small transaction of its own (`transaction.afterwards`), so a GET stays a read and
+    a lock it cannot get in time skips the note instead of costing the page.
+    """
+    record = current()
+    if record is None or record.user_id != user.id:
+        start(user)
+        return
+    if utcnow() - record.last_seen_at > SEEN_EVERY:
+        transaction.afterwards(partial(_note_seen, record.id, request.remote_addr))
+
+
+def _note_seen(session_id: int, ip: str | None) -> None:
+    now = utcnow()
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.id == session_id, UserSession.last_seen_at < now - SEEN_EVERY)
+        .values(last_seen_at=now, ip=ip)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # The account page lists at most this many sessions, most recently seen first.

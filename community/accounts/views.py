@@ -23,7 +23,7 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
 
-from community import policy
+from community import policy, transaction
 from community.accounts import erasure, export, forms, queries, services, sessions, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
@@ -56,7 +56,6 @@ def register() -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             return redirect(url_for("accounts.registered"))
     return render_template("accounts/register.html", form=form)
 
@@ -71,8 +70,8 @@ def confirm_email(token: str) -> str | BaseResponse:
     try:
         user = services.confirm_email(token)
     except DomainError as error:
+        transaction.fail()
         return render_template("accounts/confirm_failed.html", message=error.message)
-    db.session.commit()
     if user.status == "active":
         flash_success(_("Je e-mailadres is bevestigd. Je kunt nu inloggen."))
         return redirect(url_for("accounts.login"))
@@ -93,7 +92,6 @@ def login() -> str | BaseResponse:
     form = forms.LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.email.data or "", form.password.data or "", client_ip())
-        db.session.commit()
         if result.problem == "pending":
             return redirect(url_for("accounts.pending"))
         if result.problem == "unconfirmed":
@@ -124,7 +122,6 @@ def _complete_login(user: User, remember: bool, next_url: str | None) -> BaseRes
         session["locale"] = locale
     sessions.start(user)  # first: the login id (and remember cookie) carries this session
     login_user(user, remember=remember)
-    db.session.commit()
     fallback = url_for("pages.home")
     if isinstance(invitation, dict) and invitation.get("email") == user.email:
         fallback = safe_next_url(invitation.get("path"), fallback)
@@ -155,9 +152,7 @@ def second_factor() -> str | BaseResponse:
     form = forms.SecondFactorForm()
     if form.validate_on_submit():
         if two_factor.verify(user, form.code.data or "", client_ip()):
-            db.session.commit()
             return _complete_login(user, bool(pending.get("remember")), pending.get("next"))
-        db.session.commit()
         form.code.errors = [_("Deze code klopt niet of is al gebruikt.")]
     return render_template("accounts/second_factor.html", form=form)
 
@@ -179,7 +174,6 @@ def setup_two_factor() -> str | BaseResponse:
             apply_domain_error(form, error)
         else:
             user.rotate_session_token()  # sessions from before 2FA end everywhere else
-            db.session.commit()
             login_user(user)
             session.pop("totp_setup", None)
             return render_template("accounts/two_factor.html", enabled=True, form=None, codes=codes)
@@ -198,7 +192,6 @@ def end_sessions() -> BaseResponse:
     raw = request.form.get("session", "")
     session_id = int(raw) if raw.isdecimal() and int(raw) < 2**31 else None
     sessions.end(current_user._get_current_object(), session_id, client_ip())
-    db.session.commit()
     flash_success(
         _("De sessie is beëindigd.") if session_id else _("Je andere sessies zijn beëindigd.")
     )
@@ -217,7 +210,6 @@ def delete_account() -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             logout_user()
             session.clear()
             flash_success(_("Je account is verwijderd."))
@@ -228,7 +220,6 @@ def delete_account() -> str | BaseResponse:
 @bp.route("/logout", methods=["POST"])
 def logout() -> BaseResponse:
     services.logout(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash_success(_("Je bent uitgelogd."))
@@ -241,7 +232,6 @@ def forgot_password() -> str | BaseResponse:
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data or "")
-        db.session.commit()
         return render_template("accounts/forgot_sent.html")
     return render_template("accounts/forgot.html", form=form)
 
@@ -254,7 +244,6 @@ def reset_password(token: str) -> str | BaseResponse:
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         services.reset_password(token, form.password.data or "", client_ip())
-        db.session.commit()
         logout_user()
         flash_success(_("Je wachtwoord is gewijzigd. Log in met je nieuwe wachtwoord."))
         return redirect(url_for("accounts.login"))
@@ -279,7 +268,6 @@ def edit_account() -> str | BaseResponse:
             expertise_ids=list(form.expertise.data or []),
             email_mode=form.email_mode.data or "each",
         )
-        db.session.commit()
         refresh()  # the new language applies to the confirmation already
         flash_success(_("Je profiel is opgeslagen."))
         return redirect(url_for("accounts.edit_account"))
@@ -303,7 +291,6 @@ def change_password() -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             login_user(user)  # this session goes on under the new session token
             flash_success(_("Je wachtwoord is gewijzigd. Je andere sessies zijn beëindigd."))
             return redirect(url_for("accounts.edit_account"))

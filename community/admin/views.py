@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from community.accounts import erasure, two_factor
 from community.admin import forms, services
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
 from community.models import USER_STATUSES, Organisation, User
 from community.pagination import paginate
 
@@ -42,7 +42,6 @@ def list_accounts() -> str:
 def approve_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     services.approve_account(current_user, account, client_ip())
-    db.session.commit()
     flash_success(_("Het account van %(name)s is goedgekeurd.", name=account.name))
     return redirect(url_for("admin.list_accounts"))
 
@@ -53,7 +52,6 @@ def suspend_account(user_id: int) -> BaseResponse:
     services.suspend_account(
         current_user, account, client_ip(), request.form.get("reason", "")[:500]
     )
-    db.session.commit()
     flash_success(_("Het account van %(name)s is geschorst.", name=account.name))
     return redirect(url_for("admin.list_accounts", status="suspended"))
 
@@ -66,9 +64,8 @@ def reactivate_account(user_id: int) -> BaseResponse:
             current_user, account, client_ip(), request.form.get("reason", "")[:500]
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("admin.list_accounts", status=account.status))
-    db.session.commit()
     flash_success(_("Het account van %(name)s is weer actief.", name=account.name))
     return redirect(url_for("admin.list_accounts", status="active"))
 
@@ -77,7 +74,6 @@ def reactivate_account(user_id: int) -> BaseResponse:
 def reset_two_factor(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     two_factor.reset_by_admin(current_user, account, client_ip())
-    db.session.commit()
     flash_success(_("De tweestapsverificatie van %(name)s is uitgezet.", name=account.name))
     return redirect(url_for("admin.list_accounts", status=account.status))
 
@@ -90,9 +86,8 @@ def delete_account(user_id: int) -> BaseResponse:
             current_user, account, request.form.get("reason", "")[:500], client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("admin.list_accounts", status=account.status))
-    db.session.commit()
     flash_success(_("Het account is verwijderd."))
     return redirect(url_for("admin.list_accounts", status="deleted"))
 
@@ -128,7 +123,6 @@ def edit_organisation(organisation_id: int | None) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De organisatie is opgeslagen."))
             return redirect(url_for("admin.list_organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from community import audit, markdown, policy, search
 from community.cases.services import attach
 from community.communities.memberships import moderators_of
+from community.create_once import create_once
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import (
@@ -114,37 +115,31 @@ def create_approach(
         policy.require(
             case.community_id == community.id and policy.can_base_approach_on(user, case)
         )
-    if idempotency_key:
-        existing = db.session.scalar(
-            select(Approach).where(
-                Approach.author_id == user.id, Approach.idempotency_key == idempotency_key
-            )
+
+    def find(key: str) -> Approach | None:
+        return db.session.scalar(
+            select(Approach).where(Approach.author_id == user.id, Approach.idempotency_key == key)
         )
-        if existing is not None:
-            return existing
-    allowed = {c.id for c in valuable_contributions(case)} if case is not None else set()
-    if any(source not in allowed for source in source_ids):
-        raise DomainError("sources", _("Kies alleen bijdragen die bij deze casus waardevol zijn."))
-    approach = Approach(
-        community=community,
-        case_id=case.id if case else None,
-        author_id=user.id,
-        organisation_id=user.organisation_id,
-        idempotency_key=idempotency_key or None,
-    )
-    _apply(approach, data, user)
-    try:
-        with db.session.begin_nested():
-            db.session.add(approach)
-    except IntegrityError:  # the other click of a double submit won
-        existing = db.session.scalar(
-            select(Approach).where(
-                Approach.author_id == user.id, Approach.idempotency_key == idempotency_key
+
+    def build() -> Approach:
+        allowed = {c.id for c in valuable_contributions(case)} if case is not None else set()
+        if any(source not in allowed for source in source_ids):
+            raise DomainError(
+                "sources", _("Kies alleen bijdragen die bij deze casus waardevol zijn.")
             )
+        approach = Approach(
+            community=community,
+            case_id=case.id if case else None,
+            author_id=user.id,
+            organisation_id=user.organisation_id,
+            idempotency_key=idempotency_key or None,
         )
-        if existing is None:
-            raise
-        return existing
+        _apply(approach, data, user)
+        return approach
+
+    approach, created = create_once(idempotency_key, find, build)
+    if not created:
+        return approach
     for source in source_ids:
         db.session.add(ApproachSource(approach_id=approach.id, contribution_id=source))
     attach(approach, upload, user)

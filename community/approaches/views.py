@@ -103,7 +103,6 @@ def new_approach(slug: str) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(
                 _("Je aanpak is opgeslagen. Alleen de leden van de leergemeenschap zien hem.")
             )
@@ -163,7 +162,6 @@ def edit_approach(approach_id: int) -> str | BaseResponse:
             apply_domain_error(form, error)
             form.version.data = approach.version
         else:
-            db.session.commit()
             flash_success(_("Er is een nieuwe versie van de aanpak opgeslagen."))
             return redirect(url_for("approaches.show_approach", approach_id=approach.id))
     return render_template(
@@ -200,7 +198,6 @@ def _act(approach_id: int, act: str) -> BaseResponse:
     }
     service, message = actions[act]
     service(current_user, approach, client_ip())
-    db.session.commit()
     flash_success(message)
     if not policy.can_view_approach(current_user, approach):
         return redirect(url_for("approaches.list_approaches"))
@@ -241,7 +238,6 @@ def adopt_approach(approach_id: int) -> str | BaseResponse:
             contact=form.contact.data or "",
             ip=client_ip(),
         )
-        db.session.commit()
         flash_success(_("Dank je! Je melding is opgeslagen."))
         return redirect(
             url_for("approaches.show_approach", approach_id=approach.id) + "#toepassing"

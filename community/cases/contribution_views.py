@@ -75,7 +75,6 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(
                 _("Je bijdrage wacht op goedkeuring door een moderator.")
                 if contribution.pending_review
@@ -98,7 +97,6 @@ def edit_contribution(slug: str, case_id: int, contribution_id: int) -> str | Ba
         contributions.edit_contribution(
             current_user, contribution, form.body.data or "", client_ip()
         )
-        db.session.commit()
         flash_success(_("Je bijdrage is bijgewerkt."))
         return redirect(contribution_url(slug, case, contribution))
     return render_template(
@@ -117,5 +115,4 @@ def mark_valuable(slug: str, case_id: int, contribution_id: int) -> BaseResponse
     _community, case = load_case(slug, case_id)
     contribution = _contribution(case, contribution_id)
     set_valuable(current_user, contribution, request.form.get("valuable") == "1", client_ip())
-    db.session.commit()
     return redirect(contribution_url(slug, case, contribution))

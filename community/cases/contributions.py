@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from community import audit, markdown, policy, search
 from community.cases.services import _participants, attach, case_data
+from community.create_once import create_once
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import Case, Contribution, ContributionRevision, ExpertRequest, User
@@ -91,41 +91,37 @@ def add_contribution(
 ) -> Contribution:
     """Post a contribution; the same idempotency key twice gives the first one back."""
     policy.require(policy.can_contribute(user, case, kind))
-    if idempotency_key:
-        existing = _existing(user, case, idempotency_key)
-        if existing is not None:
-            return existing
-    parent = _parent(case, parent_id)
-    # The phase must still be the one the rules were checked against.
-    still = db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.phase == case.phase)
-        .values(last_activity_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if not getattr(still, "rowcount", 0):
-        raise DomainError(
-            None, _("De fase van deze casus is net gewijzigd. Bekijk de casus opnieuw.")
+
+    def build() -> Contribution:
+        parent = _parent(case, parent_id)
+        # The phase must still be the one the rules were checked against.
+        still = db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.phase == case.phase)
+            .values(last_activity_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
-    contribution = Contribution(
-        pending_review=needs_review(user, case),
-        case_id=case.id,
-        author_id=user.id,
-        parent_id=parent.id if parent else None,
-        kind=kind,
-        phase=case.phase,
-        body=body.strip(),
-        body_html=markdown.render(body.strip()),
-        idempotency_key=idempotency_key or None,
+        if not getattr(still, "rowcount", 0):
+            raise DomainError(
+                None, _("De fase van deze casus is net gewijzigd. Bekijk de casus opnieuw.")
+            )
+        return Contribution(
+            pending_review=needs_review(user, case),
+            case_id=case.id,
+            author_id=user.id,
+            parent_id=parent.id if parent else None,
+            kind=kind,
+            phase=case.phase,
+            body=body.strip(),
+            body_html=markdown.render(body.strip()),
+            idempotency_key=idempotency_key or None,
+        )
+
+    contribution, created = create_once(
+        idempotency_key, lambda key: _existing(user, case, key), build
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(contribution)
-    except IntegrityError:  # the other click of a double submit won
-        existing = _existing(user, case, idempotency_key or "")
-        if existing is None:
-            raise
-        return existing
+    if not created:
+        return contribution
     attach(contribution, upload, user)
     search.index_contribution(contribution)
     if contribution.pending_review:  # others hear about it once a moderator approved it

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
 from community import audit, markdown, policy, search, storage
+from community.create_once import create_once
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import (
@@ -97,21 +98,25 @@ def create_case(
 ) -> Case:
     """Bring in a case; the same idempotency key twice gives the first case back."""
     policy.require(policy.can_create_case(user, community))
-    if idempotency_key:
-        existing = db.session.scalar(
-            select(Case).where(Case.author_id == user.id, Case.idempotency_key == idempotency_key)
+
+    def find(key: str) -> Case | None:
+        return db.session.scalar(
+            select(Case).where(Case.author_id == user.id, Case.idempotency_key == key)
         )
-        if existing is not None:
-            return existing
-    case = Case(
-        community=community,
-        author=user,
-        organisation_id=user.organisation_id,
-        idempotency_key=idempotency_key or None,
-    )
-    _apply(case, data)
-    db.session.add(case)
-    db.session.flush()
+
+    def build() -> Case:
+        case = Case(
+            community=community,
+            author=user,
+            organisation_id=user.organisation_id,
+            idempotency_key=idempotency_key or None,
+        )
+        _apply(case, data)
+        return case
+
+    case, created = create_once(idempotency_key, find, build)
+    if not created:
+        return case
     attach(case, upload, user)
     audit.record("case.created", actor=user, target=case, community_id=community.id, ip=ip)
     if publish:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from community import policy, search
+from community import policy, search, transaction
 from community.accounts.queries import theme_choices
 from community.approaches.forms import FollowUpForm
 from community.cases import cycle, experts, follow_up, queries, services
@@ -16,7 +16,7 @@ from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
 from community.labels import phase_label
 from community.meetings import queries as meeting_queries
 from community.models import Case, Community
@@ -74,7 +74,6 @@ def new_case(slug: str) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(
                 _("Je casus is gepubliceerd.") if publish else _("Je concept is opgeslagen.")
             )
@@ -143,14 +142,13 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
                 ip=client_ip(),
             )
         except services.EditConflict as error:
-            db.session.rollback()
+            transaction.fail()
             conflict = True
             form.form_errors.append(error.message)
             form.version.data = case.version
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De casus is bijgewerkt."))
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     if conflict:
@@ -180,9 +178,8 @@ def move_case(slug: str, case_id: int) -> BaseResponse:
     try:
         services.move_phase(current_user, case, target, client_ip())
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash_success(_("De casus is nu in de fase: %(phase)s.", phase=phase_label(target)))
     return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
 
@@ -201,9 +198,8 @@ def request_experts(slug: str, case_id: int) -> BaseResponse:
             current_user, case, list(form.experts.data or []), form.due_on.data, client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash_success(_("Je vraag om advies is verstuurd."))
     return redirect(url_for("cases.show_case", slug=slug, case_id=case.id) + "#deskundigen")
 
@@ -225,6 +221,5 @@ def write_follow_up(slug: str, case_id: int) -> str | BaseResponse:
         # Shown again with the error (or the BSN warning) beside the field, the text kept.
         return render_case(community, case, ContributionForm(), follow_up_form=form)
     follow_up.write_follow_up(current_user, case, form.follow_up.data or "", client_ip())
-    db.session.commit()
     flash_success(_("Dank je voor je terugkoppeling."))
     return redirect(target)

@@ -15,7 +15,7 @@ from community.communities import access, invitations, memberships, queries
 from community.communities.forms import DecisionForm, InviteForm, RemoveForm, RoleForm
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
 from community.models import Invitation
 from community.models.base import utcnow
 from community.pagination import paginate
@@ -57,9 +57,8 @@ def _act_on_member(
     try:
         act()
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return back
-    db.session.commit()
     flash_success(success())
     return back
 
@@ -143,7 +142,6 @@ def invite_member(slug: str) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De uitnodiging is verstuurd naar %(email)s.", email=form.email.data))
             return redirect(url_for("members.list_members", slug=slug))
     return render_template("communities/invite.html", community=community, form=form)
@@ -156,7 +154,6 @@ def revoke_invitation(slug: str, invitation_id: int) -> BaseResponse:
     if invitation is None or invitation.community_id != community.id:
         return redirect(url_for("members.list_members", slug=slug))
     invitations.revoke_invitation(current_user, invitation, client_ip())
-    db.session.commit()
     flash_success(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.email))
     return redirect(url_for("members.list_members", slug=slug))
 
@@ -193,9 +190,8 @@ def show_invitation(token: str) -> str | BaseResponse:
         try:
             invitations.accept_invitation(current_user, invitation, client_ip())
         except DomainError as error:
-            flash(error.message, "error")
+            flash_refusal(error)
             return redirect(url_for("members.show_invitation", token=token))
-        db.session.commit()
         session.pop("pending_invitation", None)
         flash_success(_("Welkom in %(name)s!", name=invitation.community.name))
         return redirect(url_for("communities.show_community", slug=invitation.community.slug))

@@ -153,6 +153,14 @@ def request_to_join(
 def decide_request(
     actor: User, membership: Membership, approve: bool, message: str, ip: str | None
 ) -> None:
+    if membership.status != "requested" and membership.decided_at is not None:
+        # Another moderator decided first (two of them had the open request on screen).
+        # One who may act hears that it was decided, not that they have no access.
+        policy.require(
+            membership.user_id != actor.id
+            and policy.can_moderate_community(actor, membership.community)
+        )
+        raise DomainError(None, _("Over deze aanvraag is al beslist."))
     policy.require(policy.can_decide_request(actor, membership))
     changed = transition(
         membership,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,8 +13,7 @@ from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
 from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
-from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
 from community.meetings import queries as meeting_queries
 from community.models import FOLLOW_LEVELS
 from community.pagination import paginate
@@ -45,7 +44,6 @@ def create_community() -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De leergemeenschap %(name)s is aangemaakt.", name=community.name))
             return redirect(url_for("communities.show_community", slug=community.slug))
     return render_template("communities/form.html", form=form, community=None)
@@ -88,7 +86,6 @@ def edit_community(slug: str) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De instellingen zijn opgeslagen."))
             return redirect(url_for("communities.show_community", slug=community.slug))
     return render_template("communities/form.html", form=form, community=community)
@@ -100,7 +97,6 @@ def archive_community(slug: str) -> BaseResponse:
     policy.require(policy.can_archive_community(current_user, community))
     archived = request.form.get("archived", "1") == "1"
     services.set_archived(current_user, community, archived, client_ip())
-    db.session.commit()
     flash_success(
         _("De leergemeenschap is gearchiveerd.")
         if archived
@@ -124,9 +120,8 @@ def join_community(slug: str) -> str | BaseResponse:
                 follow=form.follow.data if form.follow.data in FOLLOW_LEVELS else "all",
             )
         except DomainError as error:
-            flash(error.message, "error")
+            flash_refusal(error)
             return redirect(url_for("communities.show_community", slug=community.slug))
-        db.session.commit()
         if membership.status == "active":
             flash_success(_("Welkom in %(name)s!", name=community.name))
         else:
@@ -143,7 +138,6 @@ def set_follow(slug: str) -> BaseResponse:
     form = FollowForm()
     if form.validate_on_submit():
         memberships.set_follow(current_user, community, form.follow.data or "all")
-        db.session.commit()
         flash_success(_("Je meldingsinstellingen voor deze leergemeenschap zijn opgeslagen."))
     return redirect(url_for("communities.show_community", slug=slug) + "#lidmaatschap")
 
@@ -154,9 +148,8 @@ def leave_community(slug: str) -> BaseResponse:
     try:
         memberships.leave(current_user, community, client_ip())
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("communities.show_community", slug=community.slug))
-    db.session.commit()
     flash_success(_("Je hebt %(name)s verlaten.", name=community.name))
     return redirect(url_for("communities.list_communities"))
 

@@ -85,7 +85,6 @@ def new_meeting(slug: str) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(_("De bijeenkomst is gepland."))
             return redirect(url_for("meetings.show_meeting", slug=slug, meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, community=community, meeting=None)
@@ -107,7 +106,6 @@ def edit_meeting(slug: str, meeting_id: int) -> str | BaseResponse:
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            db.session.commit()
             flash_success(
                 _("De bijeenkomst is gewijzigd. Wie ja of misschien zei, krijgt bericht.")
                 if moved
@@ -150,7 +148,6 @@ def rsvp(slug: str, meeting_id: int) -> str | BaseResponse:
     if not form.validate_on_submit():
         return _render(community, meeting, form, ReportForm(obj=meeting))
     answer = services.respond(current_user, meeting, form.response.data or "", client_ip())
-    db.session.commit()
     flash_success(
         _("Je staat op de wachtlijst. Je krijgt bericht als er een plaats vrijkomt.")
         if answer.waitlisted
@@ -167,7 +164,6 @@ def write_report(slug: str, meeting_id: int) -> str | BaseResponse:
     if not form.validate_on_submit():
         return _render(community, meeting, RsvpForm(), form)
     services.write_report(current_user, meeting, form.report.data or "", client_ip())
-    db.session.commit()
     flash_success(_("Het verslag is opgeslagen."))
     return redirect(url_for("meetings.show_meeting", slug=slug, meeting_id=meeting.id))
 
@@ -201,6 +197,5 @@ def calendar_feed(token: str) -> Response:
 @bp.route("/account/calendar", methods=["POST"])
 def renew_calendar_token() -> BaseResponse:
     current_user.calendar_token = secrets.token_urlsafe(32)
-    db.session.commit()
     flash_success(_("Je hebt een nieuwe agenda-link. De oude werkt niet meer."))
     return redirect(url_for("accounts.edit_account") + "#agenda")

@@ -17,7 +17,7 @@ from community.communities import access
 from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import client_ip, flash_success
+from community.formtools import client_ip, flash_refusal, flash_success
 from community.models import (
     FLAG_REASONS,
     FLAG_TARGETS,
@@ -90,9 +90,8 @@ def create_flag() -> BaseResponse:
             client_ip(),
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(_back())
-    db.session.commit()
     flash_success(_("Dank je. De moderatoren bekijken je melding."))
     return redirect(_back())
 
@@ -116,7 +115,6 @@ def approve_contribution(object_id: int) -> BaseResponse:
     contribution = _hideable("contribution", object_id)
     assert isinstance(contribution, Contribution)
     contributions.approve(current_user, contribution, client_ip())
-    db.session.commit()
     flash_success(_("De bijdrage is goedgekeurd en voor iedereen zichtbaar."))
     return redirect(_back() if request.form.get("next") else url_for("moderation.show_queue"))
 
@@ -134,9 +132,8 @@ def resolve_flag(flag_id: int) -> BaseResponse:
             current_user, item, status, request.form.get("resolution", "")[:500], client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("moderation.show_queue"))
-    db.session.commit()
     flash_success(_("De melding is afgehandeld. De melder krijgt bericht."))
     return redirect(url_for("moderation.show_queue"))
 
@@ -163,9 +160,8 @@ def _set_hidden(kind: str, object_id: int, hidden: bool) -> BaseResponse:
             current_user, obj, hidden, request.form.get("reason", "")[:500], client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(_back())
-    db.session.commit()
     flash_success(_("Verborgen.") if hidden else _("Weer zichtbaar."))
     return redirect(_back())
 
@@ -196,9 +192,8 @@ def lock_case(slug: str, case_id: int) -> BaseResponse:
             current_user, case, locked, request.form.get("reason", "")[:500], client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
     else:
-        db.session.commit()
         flash_success(
             _("De casus is gesloten voor nieuwe bijdragen.")
             if locked
@@ -227,9 +222,8 @@ def move_case(slug: str, case_id: int) -> BaseResponse:
             current_user, case, target, request.form.get("reason", "")[:500], client_ip()
         )
     except DomainError as error:
-        flash(error.message, "error")
+        flash_refusal(error)
         return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
-    db.session.commit()
     flash_success(_("De casus is verplaatst naar %(name)s.", name=target.name))
     return redirect(url_for("cases.show_case", slug=target.slug, case_id=case.id))
 

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from community.extensions import db
 from community.formtools import flash_success
 from community.notifications import services
 from community.pagination import MAX_ID, id_arg
@@ -30,7 +29,6 @@ def mark_read() -> BaseResponse:
     raw = request.form.get("id", "")
     notification_id = int(raw) if raw.isdecimal() and int(raw) <= MAX_ID else None
     services.mark_read(current_user, notification_id)
-    db.session.commit()
     if notification_id is None:
         flash_success(_("Alle meldingen zijn als gelezen gemarkeerd."))
     return redirect(url_for("notifications.list_notifications"))

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
+from community import transaction
 from community.cases.experts import open_requests_for
 from community.communities.queries import my_communities
 from community.extensions import db
@@ -52,7 +53,6 @@ def set_language() -> BaseResponse:
         session["locale"] = language
         if current_user.is_authenticated:
             current_user.locale = language
-            db.session.commit()
     return redirect(safe_next_url(request.form.get("next"), url_for("pages.home")))
 
 
@@ -61,7 +61,7 @@ def healthz() -> tuple[dict[str, str], int]:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
-        db.session.rollback()
+        transaction.fail()
         return {"status": "unavailable"}, 503
     return {"status": "ok"}, 200
 
@@ -74,7 +74,6 @@ def unsubscribe(token: str) -> str | BaseResponse:
         return render_template("pages/unsubscribe.html", user=None, done=False)
     if request.method == "POST":
         user.email_mode = "none"
-        db.session.commit()
         return render_template("pages/unsubscribe.html", user=user, done=True)
     return render_template("pages/unsubscribe.html", user=user, done=False)
 
