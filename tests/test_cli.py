@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from community.models import (
@@ -22,6 +23,12 @@ def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.fixture
+def development(app):
+    """`flask demo` runs only with LEERKRING_ENV=development (tests/test_dev_only.py)."""
+    app.config["LEERKRING_ENV"] = "development"
+
+
 def test_seed_is_idempotent(runner, db):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
@@ -37,7 +44,7 @@ def test_seed_is_idempotent(runner, db):
     assert {"gemeente", "woningcorporatie", "ministerie"} <= kinds
 
 
-def test_demo_loads_once(runner, db):
+def test_demo_loads_once(runner, db, development):
     from community.models import Community, Membership
 
     result = runner.invoke(args=["demo", "--if-empty"])
@@ -60,7 +67,7 @@ def test_demo_loads_once(runner, db):
     assert _count(db, Membership) > 10
 
 
-def test_demo_cases_follow_the_cycle(runner, db):
+def test_demo_cases_follow_the_cycle(runner, db, development):
     from community.cases import cycle
     from community.models import Membership
 
@@ -116,7 +123,7 @@ def test_demo_cases_follow_the_cycle(runner, db):
     assert replies > 0
 
 
-def test_demo_approaches_and_adoptions(runner, db):
+def test_demo_approaches_and_adoptions(runner, db, development):
     from community.models import (
         ADOPTION_STATUSES,
         Adoption,
