@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from community import audit, mail
+from community import addresses, audit, mail
 from community.accounts import passwords, tokens
 from community.exceptions import DomainError
 from community.extensions import db
@@ -21,7 +21,7 @@ from community.models.user import new_token
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return addresses.normalise(email)
 
 
 def find_user_by_email(email: str) -> User | None:

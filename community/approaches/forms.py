@@ -6,7 +6,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -14,13 +13,14 @@ from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
 from community.cases.forms import MAX_ID, _attachment_field, _text
+from community.formtools import Form
 from community.labels import adoption_status_label
 from community.models import ADOPTION_STATUSES
 
 REQUIRED = _l("Vul dit veld in.")
 
 
-class ApproachForm(FlaskForm):
+class ApproachForm(Form):
     title = StringField(
         _l("Titel"),
         validators=[
@@ -62,7 +62,7 @@ class ApproachForm(FlaskForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class AdoptionForm(FlaskForm):
+class AdoptionForm(Form):
     status = RadioField(
         _l("Wat doet jouw organisatie met deze aanpak?"),
         choices=[SelectChoice(s, adoption_status_label(s)) for s in ADOPTION_STATUSES],
@@ -78,7 +78,7 @@ class AdoptionForm(FlaskForm):
     )
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     follow_up = _text(
         _l("Wat is ervan terechtgekomen?"),
         10000,

@@ -6,7 +6,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
+from community.formtools import Form
 from community.labels import kind_of_contribution_label
 from community.models import KINDS
 
@@ -39,7 +39,7 @@ def _attachment_field() -> FileField:
     )
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     title = StringField(
         _l("Titel"),
         validators=[
@@ -80,7 +80,7 @@ class CaseForm(FlaskForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(Form):
     kind = SelectField(
         _l("Soort bijdrage"),
         choices=[SelectChoice(kind, kind_of_contribution_label(kind)) for kind in KINDS],
@@ -102,11 +102,11 @@ class ContributionForm(FlaskForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class EditContributionForm(FlaskForm):
+class EditContributionForm(Form):
     body = _text(_l("Je bijdrage"), 20000, required=True)
 
 
-class ExpertRequestForm(FlaskForm):
+class ExpertRequestForm(Form):
     experts = MultiCheckboxField(_l("Deskundigen"), coerce=int)
     due_on = DateField(
         _l("Graag advies vóór"),

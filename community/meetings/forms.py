@@ -6,7 +6,6 @@ from datetime import UTC
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -20,6 +19,7 @@ from wtforms.validators import (
 
 from community.accounts.forms import MultiCheckboxField
 from community.cases.forms import _text
+from community.formtools import Form
 from community.labels import meeting_kind_label, response_label
 from community.models import MEETING_KINDS, RESPONSES
 from community.models.base import AMSTERDAM
@@ -28,7 +28,7 @@ REQUIRED = _l("Vul dit veld in.")
 WHEN = _l("Vul een datum en tijd in, bijvoorbeeld 2026-03-12 09:30.")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(
         _l("Titel"),
         validators=[
@@ -99,7 +99,7 @@ def _check_moment(field: DateTimeLocalField) -> None:
         raise ValidationError(_l("Deze tijd bestaat niet door de overgang naar zomertijd."))
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     response = RadioField(
         _l("Kom je?"),
         choices=[SelectChoice(r, response_label(r)) for r in RESPONSES],
@@ -107,5 +107,5 @@ class RsvpForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     report = _text(_l("Verslag"), 20000, required=True)
