@@ -58,9 +58,7 @@ def test_bench_data_refuses_outside_development(app, bench_runner, db):
 def test_bench_data_generates_in_development(app, bench_runner, db, tmp_path):
     app.config["LEERKRING_ENV"] = "development"
     targets = tmp_path / "targets.json"
-    result = bench_runner.invoke(
-        args=["bench-data", "--scale", "tiny", "--targets", str(targets)]
-    )
+    result = bench_runner.invoke(args=["bench-data", "--scale", "tiny", "--targets", str(targets)])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(func.count()).select_from(Case)) == 60
     assert targets.exists()

@@ -97,9 +97,7 @@ def test_views_read_posted_text_only_through_the_checked_helper():
     assert offenders == []
 
 
-def test_a_nul_byte_in_the_name_on_register_is_shown_next_to_the_field(
-    client, make_organisation
-):
+def test_a_nul_byte_in_the_name_on_register_is_shown_next_to_the_field(client, make_organisation):
     organisation = make_organisation()
     response = client.post(
         "/register",

@@ -1,4 +1,4 @@
-"""Settings that keep a live site safe: SECRET_KEY, __Host- cookies, the Secure-over-HTTP warning."""
+"""Settings that keep a live site safe: SECRET_KEY, __Host- cookies, Secure cookies over HTTP."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from community import create_app
 from community.config import ConfigurationError
-from tests.conftest import PASSWORD, TEST_CONFIG, add_active_user, database, login, make_app
+from tests.conftest import PASSWORD, TEST_CONFIG, add_active_user, database, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")
@@ -29,9 +29,7 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_outside_development_the_app_refuses_to_start_without_secret_key(
-    monkeypatch, tmp_path
-):
+def test_outside_development_the_app_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("LEERKRING_ENV", "production")
     monkeypatch.setenv("LEERKRING_INSTANCE", str(tmp_path))
@@ -126,9 +124,7 @@ def test_a_cookie_with_a_domain_can_only_be_secure_prefixed(database_config):
 
 def _warnings(caplog) -> list[logging.LogRecord]:
     return [
-        r
-        for r in caplog.records
-        if r.name == "community.security" and r.levelno == logging.WARNING
+        r for r in caplog.records if r.name == "community.security" and r.levelno == logging.WARNING
     ]
 
 
