@@ -45,6 +45,9 @@ def register_user(
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise DomainError("organisation", _("Kies een organisatie uit de lijst."))
+    # Hashed for a known address too: the slow KDF takes the same time either way, so
+    # the time of the answer does not tell whether the address has an account.
+    password_hash = passwords.hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         _send(existing, _l("Iemand probeerde zich te registreren met je adres"), "register_known")
@@ -54,7 +57,7 @@ def register_user(
         email=normalise_email(email),
         organisation=organisation,
         job_title=job_title.strip(),
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         locale=locale,
         status="pending",
     )
