@@ -28,7 +28,11 @@ def _failing_app(database_config):
     return app
 
 
-def test_every_server_error_shows_a_reference_that_is_in_its_log_line(database_config, caplog):
+def test_every_server_error_shows_a_reference_that_is_in_its_log_line(
+    database_config, caplog, monkeypatch
+):
+    # Alembic's fileConfig (tests/test_migrations.py) disables existing loggers.
+    monkeypatch.setattr(logging.getLogger("community.errors"), "disabled", False)
     app = _failing_app(database_config)
     caplog.set_level(logging.ERROR, logger="community.errors")
     with database(app):

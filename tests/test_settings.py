@@ -128,6 +128,13 @@ def _warnings(caplog) -> list[logging.LogRecord]:
     ]
 
 
+@pytest.fixture
+def security_log(monkeypatch):
+    """The logger, enabled again: Alembic's fileConfig (test_migrations) disables it."""
+    monkeypatch.setattr(logging.getLogger("community.security"), "disabled", False)
+
+
+@pytest.mark.usefixtures("security_log")
 def test_secure_cookies_over_plain_http_are_explained_once(database_config, caplog):
     app = make_app(database_config, SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     caplog.set_level(logging.WARNING, logger="community.security")
@@ -144,6 +151,7 @@ def test_secure_cookies_over_plain_http_are_explained_once(database_config, capl
     assert "BASE_URL" in message
 
 
+@pytest.mark.usefixtures("security_log")
 @pytest.mark.parametrize(
     ("secure_cookies", "remote", "base_url"),
     [
