@@ -30,10 +30,11 @@ vendor: $(VENDOR)/.built
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile -d community/translations
 
+# Development only: the demo accounts share a password printed in the README.
 db: install
-	$(FLASK) db upgrade
-	$(FLASK) seed
-	$(FLASK) demo --if-empty
+	LEERKRING_ENV=development $(FLASK) db upgrade
+	LEERKRING_ENV=development $(FLASK) seed
+	LEERKRING_ENV=development $(FLASK) demo --if-empty
 
 # Development server (Flask's, with the debugger off) on http://127.0.0.1:5000.
 run: db

@@ -74,6 +74,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         "DATABASE_URL": url,
         "SECRET_KEY": SECRET,
         "LEERKRING_INSTANCE": str(instance),
+        "LEERKRING_ENV": "development",  # bench-data (known passwords) runs nowhere else
         "MAIL_BACKEND": "memory",
         "RATELIMIT_ENABLED": "0",  # one login, then only GETs: nothing to limit
     }
@@ -81,7 +82,7 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
 
 def flask(env: dict[str, str], *command: str) -> None:
     subprocess.run(  # noqa: S603 - our own flask command
-        [str(BIN / "flask"), "--app", "wsgi", *command], env=env, cwd=ROOT, check=True
+        [str(BIN / "flask"), "--app", "bench.app", *command], env=env, cwd=ROOT, check=True
     )
 
 

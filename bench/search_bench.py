@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # bench.benchdata
 
 import run  # noqa: E402 - the load runner's environment and data build
 
@@ -49,8 +50,8 @@ def measure(env: dict[str, str], rounds: int) -> dict[str, Any]:
     os.environ.update(env)
     from sqlalchemy import func, select
 
+    from bench.benchdata.scales import BENCH_EMAIL
     from community import create_app, search
-    from community.benchdata.scales import BENCH_EMAIL
     from community.extensions import db
     from community.models import Contribution, SearchDocument, User
 

@@ -9,25 +9,29 @@ from typing import Any
 from flask import Flask
 
 from community import config as settings
+from community.errors import ReferencedErrorsFlask
 from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 from community.pagination import IdConverter
+from community.request_limits import LeerkringRequest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The one constructor: settings from the environment, overridden by `config`."""
-    app = Flask(
+    app = ReferencedErrorsFlask(
         __name__,
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
         instance_path=os.environ.get("LEERKRING_INSTANCE", os.path.join(ROOT, "instance")),
     )
+    app.request_class = LeerkringRequest
     app.url_map.converters["int"] = IdConverter
     app.config.update(settings.DEFAULTS)
     app.config.update(settings.from_environment(app.instance_path))
     if config:
         app.config.update(config)
+    settings.finish(app.config, app.instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)

@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, Field
 
 from community import bsn
+from community.formtools import Form
 
 BSN_WARNING = _l(
     "Hier staat een getal dat op een BSN lijkt. Haal het weg, of bevestig onderaan het "
@@ -32,7 +32,7 @@ def _text_of(field: Field) -> str:
     return field.data if isinstance(field.data, str) else ""
 
 
-class BsnCheckedForm(FlaskForm):
+class BsnCheckedForm(Form):
     """A form whose text fields (`bsn_fields`) are checked for BSN-like numbers."""
 
     bsn_fields: ClassVar[tuple[str, ...]] = ()

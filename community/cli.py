@@ -1,8 +1,10 @@
-"""Flask commands: seed, demo, create-admin, worker."""
+"""Flask commands: seed, demo, create-admin, worker.
+
+The benchmark data (`bench-data`) lives outside the package, in bench/ (bench/app.py).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -10,7 +12,8 @@ import time
 import click
 from flask import Flask, current_app
 
-from community import benchdata, demo, demo_approaches, demo_cases, mail, search, seed
+from community import addresses, demo, demo_approaches, demo_cases, mail, search, seed
+from community import config as settings
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
 from community.extensions import db
@@ -19,6 +22,27 @@ from community.models.base import utcnow
 from community.notifications import digest
 
 log = logging.getLogger(__name__)
+
+FORCE_HELP = "Run even though LEERKRING_ENV is not development (never on a live site)."
+
+
+def require_development(what: str, force: bool) -> None:
+    """Refuse `what` (known accounts and passwords) outside LEERKRING_ENV=development."""
+    if settings.is_development(current_app.config):
+        return
+    environment = current_app.config.get("LEERKRING_ENV") or "production"
+    if not force:
+        raise click.ClickException(
+            f"{what} creates accounts with a publicly known password, so it only runs with "
+            f"LEERKRING_ENV=development (here: {environment!r}). On a development machine, "
+            "set LEERKRING_ENV=development; to load it here anyway, add --force."
+        )
+    click.secho(
+        f"Warning: loading {what} with LEERKRING_ENV={environment!r} because of --force. "
+        "Its accounts have a publicly known password: never do this on a live site.",
+        fg="yellow",
+        err=True,
+    )
 
 
 @click.command("seed")
@@ -32,8 +56,13 @@ def seed_command() -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when there are no accounts yet.")
-def demo_command(if_empty: bool) -> None:
-    """Load the demo accounts, communities, cases and approaches (password in the README)."""
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+def demo_command(if_empty: bool, force: bool) -> None:
+    """Load the demo accounts, communities, cases and approaches (password in the README).
+
+    Only with LEERKRING_ENV=development (or --force).
+    """
+    require_development("The demo data", force)
     if if_empty and not demo.database_is_empty():
         click.echo("The database already has accounts; demo data not loaded.")
         return
@@ -71,30 +100,15 @@ def search_reindex_command() -> None:
     click.echo(f"Indexed {count} objects.")
 
 
-@click.command("bench-data")
-@click.option("--scale", type=click.Choice(sorted(benchdata.SCALES)), required=True)
-@click.option("--seed", type=int, default=2026, show_default=True)
-@click.option("--targets", type=click.Path(dir_okay=False), help="Write the key pages as JSON.")
-def bench_data_command(scale: str, seed: int, targets: str | None) -> None:
-    """Generate benchmark data (see docs/PERFORMANCE.md) into an empty, migrated database."""
-    try:
-        with current_app.test_request_context():
-            result = benchdata.generate(scale, seed, report=click.echo)
-    except benchdata.NotEmpty:
-        raise click.ClickException(
-            "The database already holds cases; generate benchmark data into an empty database."
-        ) from None
-    click.echo(f"{scale}: {result['seconds']} s")
-    if targets:
-        with open(targets, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=2)
-
-
 @click.command("create-admin")
 @click.argument("email")
 @click.option("--name", required=True, help="The administrator's full name.")
 def create_admin_command(email: str, name: str) -> None:
     """Create an active administrator, or make an existing account one."""
+    try:
+        address = addresses.check(email)
+    except addresses.InvalidAddress as error:
+        raise click.ClickException(f"{email!r} is not a valid e-mail address: {error}") from None
     password = os.environ.get("LEERKRING_ADMIN_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
@@ -105,9 +119,9 @@ def create_admin_command(email: str, name: str) -> None:
             f"The password needs {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters "
             "and may not be a common password."
         )
-    user = services.find_user_by_email(email)
+    user = services.find_user_by_email(address)
     if user is None:
-        user = User(name=name, email=services.normalise_email(email), locale="nl")
+        user = User(name=name, email=address, locale="nl")
         db.session.add(user)
     user.name = name
     user.platform_role = "admin"
@@ -174,6 +188,5 @@ def init_app(app: Flask) -> None:
         jobs_command,
         search_reindex_command,
         digest_command,
-        bench_data_command,
     ):
         app.cli.add_command(command)

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import MutableMapping
 from typing import Any
+
+DEVELOPMENT = frozenset({"development", "dev"})
+
+MISSING_KEY_MESSAGE = (
+    "SECRET_KEY is not set. Outside development Leerkring refuses to start without it: "
+    "set SECRET_KEY to one long random value, the same on every app node "
+    "(for example the output of: python -c 'import secrets; print(secrets.token_hex(32))'). "
+    "On a development machine, set LEERKRING_ENV=development instead."
+)
+
+
+class ConfigurationError(RuntimeError):
+    """The settings are not fit to serve with; the message says what to change."""
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -31,13 +45,16 @@ def _instance_secret(instance_path: str) -> str:
     return value
 
 
+def is_development(config: MutableMapping[str, Any]) -> bool:
+    """`LEERKRING_ENV=development`: demo data, and a secret key of the instance folder."""
+    return str(config.get("LEERKRING_ENV", "")).strip().lower() in DEVELOPMENT
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Build the configuration mapping that `create_app` starts from."""
-    development = os.environ.get("FLASK_DEBUG") == "1" or os.environ.get("LEERKRING_ENV", "") in {
-        "development",
-        "dev",
-    }
-    secret = os.environ.get("SECRET_KEY") or _instance_secret(instance_path)
+    base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Secure cookies when the public address is https:// (unless set explicitly).
+    secure = _bool("SESSION_COOKIE_SECURE", base_url.lower().startswith("https://"))
     database = os.environ.get("DATABASE_URL") or (
         "sqlite:///" + os.path.join(instance_path, "leerkring.sqlite3")
     )
@@ -46,8 +63,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
     elif database.startswith("postgresql://"):
         database = "postgresql+psycopg://" + database.removeprefix("postgresql://")
     return {
-        "SECRET_KEY": secret,
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "LEERKRING_ENV": os.environ.get("LEERKRING_ENV", "production"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", os.path.join(instance_path, "uploads")),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
@@ -61,12 +79,29 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Leerkring <noreply@leerkring.example>"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
-        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", not development),
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
         "PASSWORD_HASH_METHOD": "scrypt",
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@leerkring.example"),
-        "SECURITY_TXT_EXPIRES": os.environ.get("SECURITY_TXT_EXPIRES", "2027-12-31T23:00:00.000Z"),
+        "SECURITY_TXT_DAYS": int(os.environ.get("SECURITY_TXT_DAYS", "180")),
     }
+
+
+def finish(config: MutableMapping[str, Any], instance_path: str) -> None:
+    """Settings that follow from others, once the overrides are in; refuse unsafe ones."""
+    if not config.get("SECRET_KEY"):
+        if not (is_development(config) or config.get("TESTING")):
+            raise ConfigurationError(MISSING_KEY_MESSAGE)
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+    # A Secure cookie gets the __Host- prefix (host-only, Path=/), so no subdomain or plain
+    # HTTP page can set or overwrite it; with a Domain it can only be __Secure-.
+    for prefix, default in (("SESSION", "session"), ("REMEMBER", "remember_token")):
+        name = config.get(f"{prefix}_COOKIE_NAME") or default
+        if config.get(f"{prefix}_COOKIE_SECURE") and name == default:
+            path = config.get(f"{prefix}_COOKIE_PATH") or config.get("APPLICATION_ROOT") or "/"
+            host_only = not config.get(f"{prefix}_COOKIE_DOMAIN") and path == "/"
+            name = ("__Host-" if host_only else "__Secure-") + default
+        config[f"{prefix}_COOKIE_NAME"] = name
 
 
 DEFAULTS: dict[str, Any] = {

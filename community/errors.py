@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from types import TracebackType
+from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from community import transaction
+from community.exceptions import RefusedInput
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +45,48 @@ MESSAGES = {
 }
 
 
-def render_error(code: int) -> tuple[str, int]:
-    title, message = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
+def new_reference() -> str:
+    """A short id for one failure: on the error page and in its log line."""
+    return secrets.token_hex(4)
+
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None] | None
+
+
+def log_failure(code: int, exc_info: ExcInfo | BaseException) -> str:
+    """Log a server error with a new reference id, and return the id for the page."""
+    reference = new_reference()
+    g.error_reference = reference
+    log.error(
+        "error %s (reference %s) on %s %s",
+        code,
+        reference,
+        request.method,
+        request.path,
+        exc_info=exc_info,
+    )
+    return reference
+
+
+class ReferencedErrorsFlask(Flask):
+    """Flask, with the log line of an unhandled exception carrying the page's reference."""
+
+    def log_exception(self, exc_info: ExcInfo) -> None:
+        log_failure(500, exc_info)
+
+
+def render_error(code: int, reference: str | None = None, message: Any = None) -> tuple[str, int]:
+    title, default = MESSAGES.get(code) or MESSAGES[400 if code < 500 else 500]
+    message = message or default
     # Minimal chrome: no forms, tokens or URLs, so a 404 for a closed community is
     # byte for byte the page of a community that does not exist.
     page = render_template(
-        "errors/error.html", code=code, title=title, message=message, minimal_chrome=True
+        "errors/error.html",
+        code=code,
+        title=title,
+        message=message,
+        reference=reference,
+        minimal_chrome=True,
     )
     return page, code
 
@@ -58,6 +98,11 @@ def init_app(app: Flask) -> None:
         if code < 400:
             return exc
         transaction.fail()  # the error page shows what is stored, nothing is committed
-        if isinstance(exc, InternalServerError) and exc.original_exception is not None:
-            log.error("unhandled error", exc_info=exc.original_exception)
-        return render_error(code)
+        if code < 500:
+            message = exc.message if isinstance(exc, RefusedInput) else None
+            return render_error(code, message=message)
+        # An unhandled exception was logged already (log_exception); an abort(5xx) not yet.
+        reference = g.pop("error_reference", None) or log_failure(
+            code, exc if isinstance(exc, InternalServerError) else None
+        )
+        return render_error(code, reference)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from community.accounts import sessions
+from community.exceptions import RefusedInput
 from community.extensions import db, login_manager
+from community.formtools import NUL_IN_REQUEST
 from community.models import AnonymousUser, User, UserSession
+
+log = logging.getLogger(__name__)
 
 # Endpoints that answer without an active, logged-in user.
 PUBLIC_ENDPOINTS = frozenset(
@@ -33,6 +39,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "meetings.calendar_feed",
         "pages.unsubscribe",
         "pages.security_txt",
+        "pages.security_policy",
     }
 )
 
@@ -93,7 +100,7 @@ def refuse_nul_bytes() -> None:
     if "\x00" in request.path or any(
         "\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)
     ):
-        abort(400)
+        raise RefusedInput(NUL_IN_REQUEST)
 
 
 def require_login() -> BaseResponse | None:
@@ -107,9 +114,39 @@ def require_login() -> BaseResponse | None:
     return redirect(url_for("accounts.login", next=next_path))
 
 
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:  # a unix socket: a proxy on this machine
+        return True
+
+
+def warn_secure_cookies_over_http() -> None:
+    """Say once, in the log, why a login over plain HTTP cannot work with Secure cookies."""
+    app = current_app
+    if (
+        request.is_secure
+        or not app.config["SESSION_COOKIE_SECURE"]
+        or app.extensions.get("leerkring_warned_insecure")
+        or _is_loopback(request.remote_addr)
+    ):
+        return
+    app.extensions["leerkring_warned_insecure"] = True
+    log.warning(
+        "A request from %s arrived over plain HTTP, but the session cookie is Secure "
+        "(BASE_URL is %s, or SESSION_COOKIE_SECURE=1): browsers do not send it back over "
+        "HTTP, so nobody can log in this way. Serve the app over HTTPS (a TLS proxy that "
+        "sets X-Forwarded-Proto), or, for a trial over HTTP, set BASE_URL to its http:// "
+        "address. This warning is logged once per process.",
+        request.remote_addr,
+        app.config["BASE_URL"],
+    )
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -127,5 +164,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     app.before_request(refuse_nul_bytes)
+    app.before_request(warn_secure_cookies_over_http)
     app.before_request(require_login)
     app.after_request(set_security_headers)

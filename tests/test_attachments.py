@@ -73,6 +73,7 @@ def test_upload_and_download_with_safe_headers(app, client, db, uploads, kring):
     assert download.get_data() == PDF
     download.close()
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in download.headers["Content-Security-Policy"].split("; ")
     disposition = download.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''" in disposition

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pyotp
+import pytest
 from sqlalchemy import func, select
 
 from community.models import (
@@ -25,6 +26,12 @@ def _count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.fixture
+def development(app):
+    """`flask demo` runs only with LEERKRING_ENV=development (tests/test_dev_only.py)."""
+    app.config["LEERKRING_ENV"] = "development"
+
+
 def test_seed_is_idempotent(runner, db):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
@@ -40,7 +47,7 @@ def test_seed_is_idempotent(runner, db):
     assert {"gemeente", "woningcorporatie", "ministerie"} <= kinds
 
 
-def test_demo_loads_once(runner, db):
+def test_demo_loads_once(runner, db, development):
     from community.models import Community, Membership
 
     result = runner.invoke(args=["demo", "--if-empty"])
@@ -63,7 +70,7 @@ def test_demo_loads_once(runner, db):
     assert _count(db, Membership) > 10
 
 
-def test_demo_cases_follow_the_cycle(runner, db):
+def test_demo_cases_follow_the_cycle(runner, db, development):
     from community.cases import cycle
     from community.models import Membership
 
@@ -119,7 +126,7 @@ def test_demo_cases_follow_the_cycle(runner, db):
     assert replies > 0
 
 
-def test_demo_approaches_and_adoptions(runner, db):
+def test_demo_approaches_and_adoptions(runner, db, development):
     from community.models import (
         ADOPTION_STATUSES,
         Adoption,

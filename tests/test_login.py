@@ -146,16 +146,33 @@ def test_session_cookie_flags(database_config, make_user):
     with database(app):
         add_active_user("a@x.example")
         response = login(app.test_client(), "a@x.example")
-        cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+        cookies = response.headers.getlist("Set-Cookie")
+        cookie = next(c for c in cookies if c.startswith("__Host-session="))
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
         assert "Secure" in cookie
 
 
-def test_production_defaults_make_cookies_secure(monkeypatch, tmp_path):
+@pytest.mark.parametrize(
+    ("base_url", "setting", "secure"),
+    [
+        ("https://leerkring.example", None, True),
+        ("HTTPS://leerkring.example/", None, True),
+        ("http://127.0.0.1:5000", None, False),
+        (None, None, False),  # the development default, http://127.0.0.1:5000
+        ("https://leerkring.example", "0", False),  # set explicitly: that wins
+        ("http://leerkring.example", "1", True),
+    ],
+)
+def test_an_https_base_url_makes_cookies_secure(monkeypatch, tmp_path, base_url, setting, secure):
     from community.config import from_environment
 
-    monkeypatch.delenv("LEERKRING_ENV", raising=False)
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
-    assert from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"] is True
+    for name, value in (("BASE_URL", base_url), ("SESSION_COOKIE_SECURE", setting)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("LEERKRING_ENV", "production")
+    config = from_environment(str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] is secure
+    assert config["REMEMBER_COOKIE_SECURE"] is secure

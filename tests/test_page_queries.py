@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from community import benchdata
-from community.benchdata.scales import BENCH_EMAIL, BENCH_PASSWORD
+from bench import benchdata
+from bench.benchdata.scales import BENCH_EMAIL, BENCH_PASSWORD
 from tests.conftest import count_queries, database, login, make_app
 
 MAX_QUERIES = 12

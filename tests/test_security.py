@@ -50,6 +50,7 @@ def test_public_list_is_short_and_known(app):
         "meetings.calendar_feed",  # the token in the link is the key
         "pages.unsubscribe",  # the signed token in the digest is the key
         "pages.security_txt",
+        "pages.security_policy",
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -17,21 +16,26 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from community import addresses
 from community.accounts import passwords
+from community.formtools import Form
 
 REQUIRED = _l("Vul dit veld in.")
 
 
-def _email_field(label: Any) -> EmailField:
+def _email_field(label: Any, *, new: bool) -> EmailField:
+    """A new address must be one an account may get; an existing one is only looked up."""
     return EmailField(
         label,
         validators=[
             DataRequired(message=REQUIRED),
-            Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")),
+            Length(
+                max=addresses.MAX_LENGTH, message=_l("Een e-mailadres is hoogstens 254 tekens.")
+            ),
+            *([addresses.AccountAddress()] if new else []),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -79,7 +83,7 @@ class NewPasswordMixin:
             )
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, Form):
     name = StringField(
         _l("Naam"),
         validators=[
@@ -88,7 +92,7 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         ],
         render_kw={"autocomplete": "name"},
     )
-    email = _email_field(_l("E-mailadres van je werk"))
+    email = _email_field(_l("E-mailadres van je werk"), new=True)
     organisation = SelectField(
         _l("Organisatie"),
         coerce=int,
@@ -115,8 +119,8 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         ]
 
 
-class LoginForm(FlaskForm):
-    email = _email_field(_l("E-mailadres"))
+class LoginForm(Form):
+    email = _email_field(_l("E-mailadres"), new=False)
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[DataRequired(message=REQUIRED)],
@@ -125,16 +129,16 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat (30 dagen)"))
 
 
-class ForgotPasswordForm(FlaskForm):
-    email = _email_field(_l("E-mailadres"))
+class ForgotPasswordForm(Form):
+    email = _email_field(_l("E-mailadres"), new=False)
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     password = _new_password()
     password_confirm = _password_confirm()
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(
         _l("Huidig wachtwoord"),
         validators=[DataRequired(message=REQUIRED)],
@@ -149,7 +153,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(
         _l("Naam"),
         validators=[
@@ -192,7 +196,7 @@ class ProfileForm(FlaskForm):
         self.expertise.choices = themes
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     code = StringField(
         _l("Code uit je authenticator-app of een herstelcode"),
         validators=[DataRequired(message=REQUIRED), Length(max=20)],
@@ -200,7 +204,7 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class EnableTwoFactorForm(FlaskForm):
+class EnableTwoFactorForm(Form):
     password = PasswordField(
         _l("Je wachtwoord"),
         validators=[DataRequired(message=REQUIRED)],
@@ -213,7 +217,7 @@ class EnableTwoFactorForm(FlaskForm):
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(
         _l("Je wachtwoord"),
         validators=[DataRequired(message=REQUIRED)],

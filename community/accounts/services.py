@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from community import audit, mail
+from community import addresses, audit, mail
 from community.accounts import passwords, tokens
 from community.exceptions import DomainError
 from community.extensions import db
@@ -21,7 +21,7 @@ from community.models.user import new_token
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return addresses.normalise(email)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -45,6 +45,9 @@ def register_user(
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise DomainError("organisation", _("Kies een organisatie uit de lijst."))
+    # Hashed for a known address too: the slow KDF takes the same time either way, so
+    # the time of the answer does not tell whether the address has an account.
+    password_hash = passwords.hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         _send(existing, _l("Iemand probeerde zich te registreren met je adres"), "register_known")
@@ -54,7 +57,7 @@ def register_user(
         email=normalise_email(email),
         organisation=organisation,
         job_title=job_title.strip(),
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         locale=locale,
         status="pending",
     )

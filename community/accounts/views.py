@@ -27,7 +27,7 @@ from community import policy, transaction
 from community.accounts import erasure, export, forms, queries, services, sessions, two_factor
 from community.exceptions import DomainError
 from community.extensions import db, limiter
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_success, posted
 from community.i18n import select_locale
 from community.models import User
 from community.security import safe_next_url
@@ -189,7 +189,7 @@ def setup_two_factor() -> str | BaseResponse:
 
 @bp.route("/account/sessions/end", methods=["POST"])
 def end_sessions() -> BaseResponse:
-    raw = request.form.get("session", "")
+    raw = posted("session", "")
     session_id = int(raw) if raw.isdecimal() and int(raw) < 2**31 else None
     sessions.end(current_user._get_current_object(), session_id, client_ip())
     flash_success(

@@ -14,7 +14,7 @@ from community.accounts import erasure, two_factor
 from community.admin import forms, services
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
 from community.models import USER_STATUSES, Organisation, User
 from community.pagination import paginate
 
@@ -49,9 +49,7 @@ def approve_account(user_id: int) -> BaseResponse:
 @bp.route("/accounts/<int:user_id>/suspend", methods=["POST"])
 def suspend_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
-    services.suspend_account(
-        current_user, account, client_ip(), request.form.get("reason", "")[:500]
-    )
+    services.suspend_account(current_user, account, client_ip(), posted("reason", "")[:500])
     flash_success(_("Het account van %(name)s is geschorst.", name=account.name))
     return redirect(url_for("admin.list_accounts", status="suspended"))
 
@@ -60,9 +58,7 @@ def suspend_account(user_id: int) -> BaseResponse:
 def reactivate_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     try:
-        services.reactivate_account(
-            current_user, account, client_ip(), request.form.get("reason", "")[:500]
-        )
+        services.reactivate_account(current_user, account, client_ip(), posted("reason", "")[:500])
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for("admin.list_accounts", status=account.status))
@@ -82,9 +78,7 @@ def reset_two_factor(user_id: int) -> BaseResponse:
 def delete_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     try:
-        erasure.delete_by_admin(
-            current_user, account, request.form.get("reason", "")[:500], client_ip()
-        )
+        erasure.delete_by_admin(current_user, account, posted("reason", "")[:500], client_ip())
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for("admin.list_accounts", status=account.status))

@@ -6,7 +6,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -15,6 +14,7 @@ from wtforms.widgets import HiddenInput
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
 from community.cases.forms import MAX_ID, _attachment_field, _text
+from community.formtools import Form
 from community.labels import ADOPTION_STATUS_LABELS
 from community.models import ADOPTION_STATUSES, APPROACH_TEXT_FIELDS
 
@@ -65,7 +65,7 @@ class ApproachForm(BsnCheckedForm):
             self.idempotency_key.data = secrets.token_urlsafe(24)
 
 
-class AdoptionForm(FlaskForm):
+class AdoptionForm(Form):
     status = RadioField(
         _l("Wat doet jouw organisatie met deze aanpak?"),
         choices=[SelectChoice(s, ADOPTION_STATUS_LABELS[s]) for s in ADOPTION_STATUSES],

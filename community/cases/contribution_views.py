@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -14,7 +14,7 @@ from community.cases.services import set_valuable
 from community.cases.views import load_case, render_case
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_success, posted
 from community.models import Case, Contribution
 
 bp = Blueprint("contributions", __name__)
@@ -54,12 +54,10 @@ def show_contribution(slug: str, case_id: int, contribution_id: int) -> BaseResp
 def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
     community, case = load_case(slug, case_id)
     # A kind the rules do not allow now is refused before anything else.
-    policy.require(
-        request.form.get("kind", "") in policy.allowed_contribution_kinds(current_user, case)
-    )
+    policy.require(posted("kind", "") in policy.allowed_contribution_kinds(current_user, case))
     form = ContributionForm()
     if form.validate_on_submit():
-        if request.form.get("action") == "preview":
+        if posted("action") == "preview":
             return render_case(community, case, form, preview=markdown.render(form.body.data or ""))
         try:
             contribution = contributions.add_contribution(
@@ -114,5 +112,5 @@ def edit_contribution(slug: str, case_id: int, contribution_id: int) -> str | Ba
 def mark_valuable(slug: str, case_id: int, contribution_id: int) -> BaseResponse:
     _community, case = load_case(slug, case_id)
     contribution = _contribution(case, contribution_id)
-    set_valuable(current_user, contribution, request.form.get("valuable") == "1", client_ip())
+    set_valuable(current_user, contribution, posted("valuable") == "1", client_ip())
     return redirect(contribution_url(slug, case, contribution))

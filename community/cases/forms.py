@@ -6,7 +6,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,6 +14,7 @@ from wtforms.widgets import HiddenInput
 
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
+from community.formtools import Form
 from community.labels import CONTRIBUTION_KIND_LABELS
 from community.models import KINDS
 
@@ -113,7 +113,7 @@ class EditContributionForm(BsnCheckedForm):
     body = _text(_l("Je bijdrage"), 20000, required=True)
 
 
-class ExpertRequestForm(FlaskForm):
+class ExpertRequestForm(Form):
     experts = MultiCheckboxField(_l("Deskundigen"), coerce=int)
     due_on = DateField(
         _l("Graag advies vóór"),

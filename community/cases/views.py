@@ -16,7 +16,7 @@ from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
 from community.labels import phase_label
 from community.meetings import queries as meeting_queries
 from community.models import Case, Community
@@ -60,7 +60,7 @@ def new_case(slug: str) -> str | BaseResponse:
     if request.method == "GET" and community.theme_id:
         form.theme.data = community.theme_id
     if form.validate_on_submit():
-        publish = request.form.get("action") == "publish"
+        publish = posted("action") == "publish"
         try:
             case = services.create_case(
                 current_user,
@@ -171,7 +171,7 @@ def case_history(slug: str, case_id: int) -> str:
 @bp.route("/c/<slug>/cases/<int:case_id>/phase", methods=["POST"])
 def move_case(slug: str, case_id: int) -> BaseResponse:
     _community, case = load_case(slug, case_id)
-    target = request.form.get("phase", "")
+    target = posted("phase", "")
     policy.require(
         target in cycle.next_phases(case.phase) and policy.can_move_case(current_user, case, target)
     )

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from community.addresses import AccountAddress
+from community.formtools import Form
 from community.labels import METHOD_LABELS, ROLE_LABELS, VISIBILITY_LABELS
 from community.models import METHODS, VISIBILITIES
 
 REQUIRED = _l("Vul dit veld in.")
 
 
-class CommunityForm(FlaskForm):
+class CommunityForm(Form):
     name = StringField(
         _l("Naam"),
         validators=[
@@ -70,11 +71,11 @@ def _follow_field() -> RadioField:
     )
 
 
-class FollowForm(FlaskForm):
+class FollowForm(Form):
     follow = _follow_field()
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     motivation = TextAreaField(
         _l("Waarom wil je lid worden?"),
         validators=[
@@ -86,20 +87,20 @@ class JoinForm(FlaskForm):
     follow = _follow_field()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(
         _l("Bericht aan de aanvrager"),
         validators=[Length(max=1000, message=_l("Het bericht mag hoogstens 1000 tekens hebben."))],
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = EmailField(
         _l("E-mailadres"),
         validators=[
             DataRequired(message=REQUIRED),
             Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens.")),
-            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")),
+            AccountAddress(),
         ],
     )
     role = RadioField(
@@ -109,14 +110,14 @@ class InviteForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(
         _l("Rol"),
         choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ("member", "expert", "moderator")],
     )
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     reason = StringField(
         _l("Reden (alleen zichtbaar voor moderatoren)"),
         validators=[Length(max=500, message=_l("De reden mag hoogstens 500 tekens hebben."))],

@@ -13,7 +13,7 @@ from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
 from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
-from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
 from community.meetings import queries as meeting_queries
 from community.models import FOLLOW_LEVELS
 from community.pagination import paginate
@@ -95,7 +95,7 @@ def edit_community(slug: str) -> str | BaseResponse:
 def archive_community(slug: str) -> BaseResponse:
     community = access.moderated_community(slug)
     policy.require(policy.can_archive_community(current_user, community))
-    archived = request.form.get("archived", "1") == "1"
+    archived = posted("archived", "1") == "1"
     services.set_archived(current_user, community, archived, client_ip())
     flash_success(
         _("De leergemeenschap is gearchiveerd.")

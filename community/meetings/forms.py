@@ -6,7 +6,6 @@ from datetime import UTC
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -21,6 +20,7 @@ from wtforms.validators import (
 from community.accounts.forms import MultiCheckboxField
 from community.bsn_form import BsnCheckedForm
 from community.cases.forms import _text
+from community.formtools import Form
 from community.labels import MEETING_KIND_LABELS, RESPONSE_LABELS
 from community.models import MEETING_KINDS, RESPONSES
 from community.models.base import AMSTERDAM
@@ -102,7 +102,7 @@ def _check_moment(field: DateTimeLocalField) -> None:
         raise ValidationError(_l("Deze tijd bestaat niet door de overgang naar zomertijd."))
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     response = RadioField(
         _l("Kom je?"),
         choices=[SelectChoice(r, RESPONSE_LABELS[r]) for r in RESPONSES],

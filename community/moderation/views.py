@@ -17,7 +17,7 @@ from community.communities import access
 from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import client_ip, flash_refusal, flash_success
+from community.formtools import client_ip, flash_refusal, flash_success, posted
 from community.models import (
     FLAG_REASONS,
     FLAG_TARGETS,
@@ -36,7 +36,7 @@ bp = Blueprint("moderation", __name__)
 def _back() -> str:
     from community.security import safe_next_url
 
-    return safe_next_url(request.form.get("next"), url_for("pages.home"))
+    return safe_next_url(posted("next"), url_for("pages.home"))
 
 
 def _flagged_url(target_type: str, obj: object) -> str:
@@ -73,8 +73,8 @@ def new_flag() -> str:
 
 @bp.route("/flags", methods=["POST"])
 def create_flag() -> BaseResponse:
-    target_type, _sep, raw_id = request.form.get("target", "").partition(":")
-    reason = request.form.get("reason", "")
+    target_type, _sep, raw_id = posted("target", "").partition(":")
+    reason = posted("reason", "")
     if target_type not in FLAG_TARGETS or not raw_id.isdecimal() or int(raw_id) > MAX_ID:
         abort(404)
     if reason not in FLAG_REASONS:
@@ -86,7 +86,7 @@ def create_flag() -> BaseResponse:
             target_type,
             int(raw_id),
             reason,
-            request.form.get("details", "")[:2000],
+            posted("details", "")[:2000],
             client_ip(),
         )
     except DomainError as error:
@@ -116,7 +116,7 @@ def approve_contribution(object_id: int) -> BaseResponse:
     assert isinstance(contribution, Contribution)
     contributions.approve(current_user, contribution, client_ip())
     flash_success(_("De bijdrage is goedgekeurd en voor iedereen zichtbaar."))
-    return redirect(_back() if request.form.get("next") else url_for("moderation.show_queue"))
+    return redirect(_back() if posted("next") else url_for("moderation.show_queue"))
 
 
 @bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
@@ -126,10 +126,10 @@ def resolve_flag(flag_id: int) -> BaseResponse:
     if item is None or not policy.is_member(current_user, item.community):
         abort(404)
     policy.require(policy.can_moderate_content(current_user, item.community))
-    status = "dismissed" if request.form.get("status") == "dismissed" else "handled"
+    status = "dismissed" if posted("status") == "dismissed" else "handled"
     try:
         services.resolve_flag(
-            current_user, item, status, request.form.get("resolution", "")[:500], client_ip()
+            current_user, item, status, posted("resolution", "")[:500], client_ip()
         )
     except DomainError as error:
         flash_refusal(error)
@@ -156,9 +156,7 @@ def _hideable(kind: str, object_id: int) -> Case | Contribution:
 def _set_hidden(kind: str, object_id: int, hidden: bool) -> BaseResponse:
     obj = _hideable(kind, object_id)
     try:
-        services.set_hidden(
-            current_user, obj, hidden, request.form.get("reason", "")[:500], client_ip()
-        )
+        services.set_hidden(current_user, obj, hidden, posted("reason", "")[:500], client_ip())
     except DomainError as error:
         flash_refusal(error)
         return redirect(_back())
@@ -186,11 +184,9 @@ def lock_case(slug: str, case_id: int) -> BaseResponse:
         or not policy.can_view_case(current_user, case)
     ):
         abort(404)
-    locked = request.form.get("locked", "1") == "1"
+    locked = posted("locked", "1") == "1"
     try:
-        services.set_locked(
-            current_user, case, locked, request.form.get("reason", "")[:500], client_ip()
-        )
+        services.set_locked(current_user, case, locked, posted("reason", "")[:500], client_ip())
     except DomainError as error:
         flash_refusal(error)
     else:
@@ -212,15 +208,11 @@ def move_case(slug: str, case_id: int) -> BaseResponse:
         or not policy.can_view_case(current_user, case)
     ):
         abort(404)
-    target = db.session.scalar(
-        select(Community).where(Community.slug == request.form.get("target", ""))
-    )
+    target = db.session.scalar(select(Community).where(Community.slug == posted("target", "")))
     if target is None or not policy.can_moderate_content(current_user, target):
         abort(403)
     try:
-        services.move_case(
-            current_user, case, target, request.form.get("reason", "")[:500], client_ip()
-        )
+        services.move_case(current_user, case, target, posted("reason", "")[:500], client_ip())
     except DomainError as error:
         flash_refusal(error)
         return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))

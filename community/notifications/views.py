@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from community.formtools import flash_success
+from community.formtools import flash_success, posted
 from community.notifications import services
 from community.pagination import MAX_ID, id_arg
 
@@ -26,7 +26,7 @@ def list_notifications() -> str:
 
 @bp.route("/read", methods=["POST"])
 def mark_read() -> BaseResponse:
-    raw = request.form.get("id", "")
+    raw = posted("id", "")
     notification_id = int(raw) if raw.isdecimal() and int(raw) <= MAX_ID else None
     services.mark_read(current_user, notification_id)
     if notification_id is None:

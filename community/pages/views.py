@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     Response,
@@ -20,6 +22,8 @@ from community import transaction
 from community.cases.experts import open_requests_for
 from community.communities.queries import my_communities
 from community.extensions import db
+from community.formtools import posted
+from community.models.base import utcnow
 from community.notifications import digest
 from community.security import safe_next_url
 
@@ -45,15 +49,24 @@ def accessibility() -> str:
     return render_template("pages/accessibility.html")
 
 
+@bp.route("/beveiliging")
+def security_policy() -> str:
+    """How to report a vulnerability (the `Policy:` of security.txt)."""
+    contact = current_app.config["SECURITY_CONTACT"]
+    return render_template(
+        "pages/security.html", contact=contact, address=contact.removeprefix("mailto:")
+    )
+
+
 @bp.route("/language", methods=["POST"])
 def set_language() -> BaseResponse:
     """Choose the interface language (stored on the account when logged in)."""
-    language = request.form.get("language", "")
+    language = posted("language", "")
     if language in current_app.config["LANGUAGES"]:
         session["locale"] = language
         if current_user.is_authenticated:
             current_user.locale = language
-    return redirect(safe_next_url(request.form.get("next"), url_for("pages.home")))
+    return redirect(safe_next_url(posted("next"), url_for("pages.home")))
 
 
 @bp.route("/healthz")
@@ -80,11 +93,17 @@ def unsubscribe(token: str) -> str | BaseResponse:
 
 @bp.route("/.well-known/security.txt")
 def security_txt() -> Response:
-    """RFC 9116: where to report a vulnerability, and until when this file holds."""
+    """RFC 9116: where to report a vulnerability, and until when this file holds.
+
+    `Expires` is always `SECURITY_TXT_DAYS` (at most a year) from now, so it never lapses.
+    """
     config = current_app.config
+    days = min(int(config["SECURITY_TXT_DAYS"]), 365)
+    expires = (utcnow() + timedelta(days=days)).replace(microsecond=0)
     body = (
         f"Contact: {config['SECURITY_CONTACT']}\n"
-        f"Expires: {config['SECURITY_TXT_EXPIRES']}\n"
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
+        f"Policy: {config['BASE_URL']}{url_for('pages.security_policy')}\n"
         "Preferred-Languages: nl, en\n"
         f"Canonical: {config['BASE_URL']}/.well-known/security.txt\n"
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from community.benchdata import bulk
-from community.benchdata.cases import CaseRow, SearchRows, html_of
-from community.benchdata.people import World
-from community.benchdata.scales import Scale
+from bench.benchdata import bulk
+from bench.benchdata.cases import CaseRow, SearchRows, html_of
+from bench.benchdata.people import World
+from bench.benchdata.scales import Scale
 from community.models import (
     ADOPTION_STATUSES,
     Adoption,

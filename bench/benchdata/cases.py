@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from community.benchdata import bulk
-from community.benchdata.people import World
-from community.benchdata.scales import Scale
+from bench.benchdata import bulk
+from bench.benchdata.people import World
+from bench.benchdata.scales import Scale
 from community.extensions import db
 from community.models import Case, Contribution, SearchDocument
 from community.search import tags_for

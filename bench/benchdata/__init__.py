@@ -1,4 +1,4 @@
-"""Realistic data volumes for the benchmarks: `flask --app wsgi bench-data --scale large`.
+"""Realistic data volumes for the benchmarks: `flask --app bench.app bench-data --scale large`.
 
 Loads organisations, users, communities, cases, contributions (with their search
 entries), approaches, adoptions, meetings and notifications with bulk inserts (COPY on
@@ -17,10 +17,10 @@ from flask import url_for
 from sqlalchemy import func, select
 from sqlalchemy import text as sql
 
+from bench.benchdata import activity, bulk, cases, people
+from bench.benchdata.scales import BENCH_EMAIL, BENCH_PASSWORD, SCALES
+from bench.benchdata.text import Text
 from community import search_ddl
-from community.benchdata import activity, bulk, cases, people
-from community.benchdata.scales import BENCH_EMAIL, BENCH_PASSWORD, SCALES
-from community.benchdata.text import Text
 from community.extensions import db
 from community.models import Case, Community, Contribution, base
 from community.seed import seed_organisations, seed_themes

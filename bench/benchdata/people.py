@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from community.benchdata import bulk
-from community.benchdata.scales import BENCH_COMMUNITIES, BENCH_EMAIL, BENCH_PASSWORD, Scale
-from community.benchdata.text import NOUNS, Text
+from bench.benchdata import bulk
+from bench.benchdata.scales import BENCH_COMMUNITIES, BENCH_EMAIL, BENCH_PASSWORD, Scale
+from bench.benchdata.text import NOUNS, Text
 from community.extensions import db
 from community.models import Community, Membership, Organisation, Theme, User
 
