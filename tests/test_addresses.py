@@ -17,8 +17,9 @@ def test_an_admin_made_with_a_test_domain_can_log_in(runner, db, client, monkeyp
     result = runner.invoke(args=["create-admin", "beheer@leerkring.test", "--name", "Beheer"])
     assert result.exit_code == 0, result.output
     response = login(client, "beheer@leerkring.test", ADMIN_PASSWORD)
-    assert response.status_code == 302
-    assert client.get("/admin/accounts").status_code == 200
+    # Logged in: staff are sent to set up two-step verification before anything else.
+    assert response.headers["Location"] == "/account/2fa"
+    assert client.get("/account").status_code == 200
 
 
 def test_login_and_reset_accept_any_address_an_account_has(client, make_user, outbox):

@@ -24,8 +24,10 @@ def _users(db) -> int:
 
 @pytest.fixture
 def bench_runner(app):
+    """The app with bench/app.py's command, for this test only (the app is shared)."""
     app.cli.add_command(bench_data_command)
-    return app.test_cli_runner()
+    yield app.test_cli_runner()
+    app.cli.commands.pop(bench_data_command.name, None)
 
 
 @pytest.mark.parametrize("environment", ["production", "", "staging"])

@@ -67,6 +67,7 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     "pages.home": [(r, "/") for r in ("member", "expert", "moderator", "admin")],
     "pages.privacy": [("visitor", "/privacy"), ("member", "/privacy")],
     "pages.accessibility": [("visitor", "/toegankelijkheid")],
+    "pages.security_policy": [("visitor", "/beveiliging")],
     "pages.unsubscribe": [("visitor", "/unsubscribe/{unsubscribe_token}")],
     "accounts.register": [("visitor", "/register")],
     "accounts.registered": [("visitor", "/register/sent")],

@@ -82,7 +82,7 @@ def test_security_txt_has_a_policy_and_expires_within_a_year(client):
     assert fields["Contact"].startswith("mailto:")
     expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert utcnow() + timedelta(days=30) < expires <= utcnow() + timedelta(days=365)
-    assert fields["Policy"] == "http://leerkring.test/beveiliging"
+    assert fields["Policy"] == "https://leerkring.test/beveiliging"
     policy = client.get("/beveiliging")
     assert policy.status_code == 200
     assert "security@leerkring.example" in policy.get_data(as_text=True)

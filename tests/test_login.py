@@ -81,7 +81,8 @@ def test_logout_is_a_post(client, logged_in):
 
 
 def _session_cookie(client) -> str:
-    cookie = client.get_cookie("session")
+    # Secure cookies carry the __Host- prefix (as in production).
+    cookie = client.get_cookie(client.application.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     return cookie.value
 
@@ -134,7 +135,9 @@ def test_remember_me_lasts_at_most_thirty_days(app, client, make_user):
     user = make_user()
     response = login(client, user.email, remember="y")
     cookies = response.headers.getlist("Set-Cookie")
-    remember = next(c for c in cookies if c.startswith("remember_token="))
+    name = app.config["REMEMBER_COOKIE_NAME"]
+    assert name == "__Host-remember_token"
+    remember = next(c for c in cookies if c.startswith(f"{name}="))
     assert "HttpOnly" in remember
     assert app.config["REMEMBER_COOKIE_DURATION"] <= 30 * 24 * 3600
 

@@ -141,9 +141,12 @@ def test_secure_cookies_over_plain_http_are_explained_once(database_config, capl
     with database(app):
         client = app.test_client()
         remote = {"REMOTE_ADDR": "192.0.2.10"}
+        plain = "http://leerkring.test"
         for _ in range(3):
-            assert client.get("/login", environ_base=remote).status_code == 200
-        assert client.post("/login", data={"email": "x"}, environ_base=remote).status_code == 200
+            response = client.get("/login", base_url=plain, environ_base=remote)
+            assert response.status_code == 200
+        response = client.post("/login", data={"email": "x"}, base_url=plain, environ_base=remote)
+        assert response.status_code == 200
     [warning] = _warnings(caplog)
     message = warning.getMessage()
     assert "192.0.2.10" in message
