@@ -91,11 +91,9 @@ from community.policy.notifications import (
 )
 from community.policy.scopes import (
     active_memberships,
-    invited_community_ids,
     is_acting_admin,
     member_communities,
     member_community_ids,
-    member_ids_of,
     moderating_community_ids,
     readable_approaches,
     readable_cases,
@@ -112,11 +110,9 @@ __all__ = [
     "notification_scope",
     "notification_scope_for",
     "active_memberships",
-    "invited_community_ids",
     "is_acting_admin",
     "member_communities",
     "member_community_ids",
-    "member_ids_of",
     "moderating_community_ids",
     "readable_approaches",
     "readable_cases",

@@ -95,20 +95,17 @@ def active_memberships(role: str | None = None) -> ColumnElement[bool]:
     membership); this is the form for lists of other people: member lists, counts,
     recipients of mail and notifications.
     """
-    clause = and_(
-        Membership.status == "active",
-        Membership.user_id.in_(select(User.id).where(User.status == "active")),
+    # Correlated: one primary-key look-up per membership row, not a scan of all accounts.
+    account_active = (
+        select(User.id)
+        .where(User.id == Membership.user_id, User.status == "active")
+        .correlate_except(User)
+        .exists()
     )
+    clause = and_(Membership.status == "active", account_active)
     if role is not None:
         clause = and_(clause, Membership.role == role)
     return clause
-
-
-def member_ids_of(community_id: Any, role: str | None = None) -> Select[Any]:
-    """The ids of the active members of a community (`community_id` may be a column)."""
-    return select(Membership.user_id).where(
-        Membership.community_id == community_id, active_memberships(role)
-    )
 
 
 def still_member(community_id: int, user_id: int) -> Select[Any]:
