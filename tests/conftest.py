@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextvars
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from email.message import EmailMessage
 from itertools import count
 from typing import Any
 
@@ -35,7 +36,9 @@ TEST_CONFIG: dict[str, Any] = {
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "MAIL_BACKEND": "memory",
-    "MAIL_DELIVERY": "inline",
+    # Production's delivery: the request only queues mail, the worker sends it. Tests
+    # read delivered mail through the `outbox` fixture, which runs the worker first.
+    "MAIL_DELIVERY": "worker",
     "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     # Production's settings: behind TLS (the test client speaks https, cookies are
@@ -201,10 +204,41 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+class Mailbox(Sequence[EmailMessage]):
+    """What the in-memory mail backend received, read after the worker ran.
+
+    Every read first delivers what is due (`mail.deliver_due`, as `flask worker`
+    does), so a test sees the mail its requests queued, delivered outside them.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def _delivered(self) -> list[EmailMessage]:
+        from community import mail
+
+        mail.deliver_due(self._app, limit=10_000)
+        return sent_messages(self._app)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._delivered()[index]
+
+    def __len__(self) -> int:
+        return len(self._delivered())
+
+    def __eq__(self, other: object) -> bool:
+        return list(self._delivered()) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def clear(self) -> None:
+        self._delivered().clear()
+
+
 @pytest.fixture
-def outbox(app: Flask) -> list[Any]:
-    """Messages delivered by the in-memory mail backend."""
-    return sent_messages(app)
+def outbox(app: Flask) -> Mailbox:
+    """Messages delivered by the in-memory mail backend (the worker runs on each read)."""
+    return Mailbox(app)
 
 
 _sequence = count(1)

@@ -10,7 +10,7 @@ phase, a contribution waiting for review) comes from the factories.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +20,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from community.extensions import db
-from community.mail import sent_messages
 from community.models import Approach, Contribution, Meeting, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Mailbox
 from tests.dutch_text import dutch_in
 
 EN = {"Accept-Language": "en"}
@@ -40,8 +39,8 @@ class World:
         return self.clients[role]
 
     @property
-    def outbox(self) -> list[Any]:
-        return sent_messages(self.app)
+    def outbox(self) -> Sequence[Any]:
+        return Mailbox(self.app)  # what the worker delivered
 
     def act(self, role: str, path: str, data: dict[str, Any] | None = None) -> str:
         """POST as `role`, follow the redirect, and check the page it ends on (and its flash)."""

@@ -16,15 +16,17 @@ def _rows(db) -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def test_message_is_stored_and_delivered_after_commit(app, db, outbox):
+def test_inline_delivery_sends_after_the_commit(app, db):
+    app.config["MAIL_DELIVERY"] = "inline"  # development's default
     with app.test_request_context():
         mail.enqueue(
             "a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"})
         )
-        assert outbox == []  # nothing leaves before the commit
+        mail.deliver_after_request(app)
+        assert mail.sent_messages(app) == []  # nothing leaves before the commit
         db.session.commit()
         mail.deliver_after_request(app)
-    assert [m["To"] for m in outbox] == ["a@x.example"]
+    assert [m["To"] for m in mail.sent_messages(app)] == ["a@x.example"]
     (row,) = _rows(db)
     assert row.sent_at is not None
     assert row.attempts == 1

@@ -1,0 +1,156 @@
+"""Writes that notify many people cost the same number of SQL statements for 2 as for 50.
+
+Each test runs one request through the real route twice, in worlds that differ only in
+the number of recipients, and compares the statements it ran (the counts are printed:
+`pytest -s tests/test_write_queries.py`). The recipients, half of them in English, all
+get the notification and, by their settings, the e-mail; it is queued in the outbox in
+the request and delivered by the worker afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from community.extensions import db as _db
+from community.models import Approach, Membership, Notification, OutboxMessage
+from community.models.base import utcnow
+from tests.conftest import count_queries, login
+
+FEW, MANY = 2, 50
+
+
+World = Callable[[int], tuple[Any, str, dict[str, str]]]
+
+
+def _count(app: Any, world: World, n: int) -> int:
+    """Statements of the request `world(n)` sets up (each world has a community of its own)."""
+    client, url, data = world(n)
+    before = _notifications()
+    with count_queries(app) as statements:
+        response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert _notifications() > before
+    return len(statements)
+
+
+def _notifications() -> int:
+    return int(_db.session.scalar(select(func.count()).select_from(Notification)) or 0)
+
+
+def _compare(name: str, app: Any, world: World) -> int:
+    """The number of notifications the larger world's request made."""
+    few = _count(app, world, FEW)
+    before = _notifications()
+    many = _count(app, world, MANY)
+    print(f"\n{name}: {few} statements for {FEW} recipients, {many} for {MANY}")
+    assert few == many, (name, few, many)
+    return _notifications() - before
+
+
+def _people(make_user: Callable[..., Any], n: int) -> list[Any]:
+    return [make_user(locale="en" if i % 2 else "nl") for i in range(n)]
+
+
+def test_posting_a_contribution(
+    app, make_user, make_community, make_membership, make_case, make_contribution
+):
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        poster, author, *others = _people(make_user, n + 1)
+        for person in (poster, author, *others):
+            make_membership(person, community)
+        case = make_case(community, author)
+        for person in others:
+            make_contribution(case, person)
+        client = app.test_client()
+        login(client, poster.email)
+        url = f"/c/{community.slug}/cases/{case.id}/contributions"
+        return client, url, {"kind": "comment", "body": "Een reactie."}
+
+    # Every participant but the poster: the author and the n - 1 contributors.
+    assert _compare("posting a contribution", app, world) == MANY
+    assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == FEW + MANY
+
+
+def test_publishing_a_case(app, make_user, make_community, make_membership, make_case):
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        author, *members = _people(make_user, n + 1)
+        for person in (author, *members):
+            make_membership(person, community)
+        case = make_case(community, author, phase="draft")
+        client = app.test_client()
+        login(client, author.email)
+        return client, f"/c/{community.slug}/cases/{case.id}/phase", {"phase": "questions"}
+
+    assert _compare("publishing a case", app, world) == MANY
+
+
+def test_approving_a_join_request(app, make_user, make_community, make_membership):
+    """The applicant hears it; the moderators (n of them) and members do not change the cost."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        applicant, *moderators = _people(make_user, n + 1)
+        for person in moderators:
+            make_membership(person, community, role="moderator")
+        request = make_membership(applicant, community, status="requested")
+        client = app.test_client()
+        login(client, moderators[0].email)
+        return client, f"/c/{community.slug}/requests/{request.id}/approve", {}
+
+    assert _compare("approving a join request", app, world) == 1
+    assert not _db.session.scalar(select(Membership.id).where(Membership.status == "requested"))
+
+
+def _approach(community: Any, author: Any, **values: Any) -> Approach:
+    approach = Approach(
+        community_id=community.id,
+        author_id=author.id,
+        organisation_id=author.organisation_id,
+        title="Eigenarenavond",
+        **values,
+    )
+    _db.session.add(approach)
+    _db.session.commit()
+    return approach
+
+
+def test_asking_to_publish_an_approach_in_the_library(
+    app, make_user, make_community, make_membership
+):
+    """The author asks; every moderator of the community hears it."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        author, *moderators = _people(make_user, n + 1)
+        make_membership(author, community)
+        for person in moderators:
+            make_membership(person, community, role="moderator")
+        approach = _approach(community, author)
+        client = app.test_client()
+        login(client, author.email)
+        return client, f"/approaches/{approach.id}/share", {}
+
+    assert _compare("asking to publish an approach", app, world) == MANY
+
+
+def test_publishing_an_approach_in_the_library(app, make_user, make_community, make_membership):
+    """A moderator approves; the author hears it, whatever the number of moderators."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        author, *moderators = _people(make_user, n + 1)
+        make_membership(author, community)
+        for person in moderators:
+            make_membership(person, community, role="moderator")
+        approach = _approach(community, author, library_requested_at=utcnow())
+        client = app.test_client()
+        login(client, moderators[0].email)
+        return client, f"/approaches/{approach.id}/share/approve", {}
+
+    assert _compare("publishing an approach", app, world) == 1
+    assert set(_db.session.scalars(select(Approach.scope))) == {"library"}
