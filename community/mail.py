@@ -14,13 +14,14 @@ import smtplib
 import sys
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from community.extensions import db
@@ -33,6 +34,57 @@ _PENDING = "leerkring_outbox_pending"
 _COMMITTED = "leerkring_outbox_committed"
 
 
+@dataclass(frozen=True)
+class Draft:
+    """One rendered message for `enqueue_many`."""
+
+    recipient: str
+    subject: str
+    body: str
+    members_only: tuple[int, int] | None = None
+
+
+def draft(
+    recipient: str,
+    subject: str,
+    template: str,
+    *,
+    members_only: tuple[int, int] | None = None,
+    **context: Any,
+) -> Draft:
+    """Render `templates/email/<template>.txt` (in the current locale) for the outbox.
+
+    `members_only=(community_id, user_id)`: deliver only while that user is still an
+    active member of that community.
+    """
+    body = render_template(f"email/{template}.txt", **context)
+    subject = " ".join(subject.split())[:255]  # a header is one line
+    return Draft(recipient, subject, body, members_only)
+
+
+def enqueue_many(drafts: list[Draft]) -> list[int]:
+    """Add rendered messages to the outbox in one multi-row INSERT; their ids."""
+    if not drafts:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            "recipient": d.recipient,
+            "subject": d.subject,
+            "body": d.body,
+            "created_at": now,
+            "next_attempt_at": now,
+            "attempts": 0,
+            "member_of_community_id": d.members_only[0] if d.members_only else None,
+            "member_user_id": d.members_only[1] if d.members_only else None,
+        }
+        for d in drafts
+    ]
+    ids = list(db.session.scalars(insert(OutboxMessage).returning(OutboxMessage.id), rows))
+    db.session.info.setdefault(_PENDING, []).extend(ids)
+    return ids
+
+
 def enqueue(
     recipient: str,
     subject: str,
@@ -41,14 +93,9 @@ def enqueue(
     members_only: tuple[int, int] | None = None,
     **context: Any,
 ) -> OutboxMessage:
-    """Render `templates/email/<template>.txt` and add it to the outbox.
-
-    `members_only=(community_id, user_id)`: deliver only while that user is still an
-    active member of that community.
-    """
-    body = render_template(f"email/{template}.txt", **context)
-    subject = " ".join(subject.split())[:255]  # a header is one line
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    """Render `templates/email/<template>.txt` and add it to the outbox (see `draft`)."""
+    rendered = draft(recipient, subject, template, members_only=members_only, **context)
+    message = OutboxMessage(recipient=recipient, subject=rendered.subject, body=rendered.body)
     if members_only is not None:
         message.member_of_community_id, message.member_user_id = members_only
     db.session.add(message)

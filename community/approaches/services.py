@@ -28,7 +28,7 @@ from community.models import (
     User,
 )
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify, notify_members
 
 
 @dataclass(frozen=True)
@@ -218,16 +218,15 @@ def _record(action: str, user: User, approach: Approach, ip: str | None) -> None
 
 
 def _ask_moderators(user: User, approach: Approach) -> None:
-    for moderator in moderators_of(approach.community):
-        if moderator.id != user.id:
-            notify(
-                moderator,
-                "approach_share_requested",
-                community=approach.community,
-                actor=user,
-                target=approach,
-                **_approach_data(approach),
-            )
+    notify_members(
+        "approach_share_requested",
+        community=approach.community,
+        role="moderator",
+        exclude=user.id,
+        actor=user,
+        target=approach,
+        **_approach_data(approach),
+    )
 
 
 def request_library(user: User, approach: Approach, ip: str | None) -> None:

@@ -7,13 +7,13 @@ from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from community import audit, markdown, policy, search
-from community.cases.services import _participants, attach, case_data
+from community.cases.services import attach, case_data, participants
 from community.create_once import create_once
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import Case, Contribution, ContributionRevision, ExpertRequest, User
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify_members
 
 
 def _existing(user: User, case: Case, key: str) -> Contribution | None:
@@ -157,18 +157,17 @@ def add_contribution(
 
 
 def _notify_participants(user: User, case: Case, kind: str) -> None:
-    for person in _participants(case):
-        if person.id == user.id:
-            continue
-        expert_advice = kind == "expert_advice" and person.id == case.author_id
-        notify(
-            person,
-            "expert_advice_given" if expert_advice else "contribution_added",
-            community=case.community,
-            actor=user,
-            target=case,
-            **case_data(case),
-        )
+    expert_advice = kind == "expert_advice" and case.author_id is not None
+    notify_members(
+        "contribution_added",
+        community=case.community,
+        who=participants(case),
+        exclude=user.id,
+        kind_for={case.author_id: "expert_advice_given"} if expert_advice else None,
+        actor=user,
+        target=case,
+        **case_data(case),
+    )
 
 
 def edit_contribution(user: User, contribution: Contribution, body: str, ip: str | None) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from werkzeug.datastructures import FileStorage
 
 from community import audit, markdown, policy, search, storage
@@ -19,12 +19,11 @@ from community.models import (
     CaseRevision,
     Community,
     Contribution,
-    Membership,
     Theme,
     User,
 )
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify_members
 
 TEXT_FIELDS = ("context", "question", "tried", "stakeholders")
 
@@ -171,33 +170,11 @@ def update_case(
     audit.record("case.edited", actor=user, target=case, community_id=case.community_id, ip=ip)
 
 
-def _participants(case: Case) -> list[User]:
-    """The author and everyone who contributed, while still active members."""
+def participants(case: Case) -> ColumnElement[bool]:
+    """The author and everyone who contributed (for `notify_members`, which keeps only
+    those still active members)."""
     contributor_ids = select(Contribution.author_id).where(Contribution.case_id == case.id)
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.community_id == case.community_id,
-                policy.active_memberships(),
-                (User.id == case.author_id) | User.id.in_(contributor_ids),
-            )
-        )
-    )
-
-
-def _active_members(community: Community) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.community_id == community.id,
-                policy.active_memberships(),
-            )
-        )
-    )
+    return (User.id == case.author_id) | User.id.in_(contributor_ids)
 
 
 def case_data(case: Case) -> dict[str, Any]:
@@ -234,28 +211,25 @@ def move_phase(user: User, case: Case, target: str, ip: str | None) -> None:
         new=target,
     )
     if current == "draft":
-        for member in _active_members(case.community):
-            if member.id != user.id:
-                notify(
-                    member,
-                    "case_published",
-                    community=case.community,
-                    actor=user,
-                    target=case,
-                    **case_data(case),
-                )
+        notify_members(
+            "case_published",
+            community=case.community,
+            exclude=user.id,
+            actor=user,
+            target=case,
+            **case_data(case),
+        )
         return
-    for person in _participants(case):
-        if person.id != user.id:
-            notify(
-                person,
-                "phase_changed",
-                community=case.community,
-                actor=user,
-                target=case,
-                phase=target,
-                **case_data(case),
-            )
+    notify_members(
+        "phase_changed",
+        community=case.community,
+        who=participants(case),
+        exclude=user.id,
+        actor=user,
+        target=case,
+        phase=target,
+        **case_data(case),
+    )
 
 
 def set_valuable(user: User, contribution: Contribution, valuable: bool, ip: str | None) -> None:

@@ -17,7 +17,7 @@ from community.extensions import db
 from community.meetings.services import release_seats
 from community.models import Community, Invitation, Membership, User
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify, notify_members
 
 
 def moderators_of(community: Community) -> list[User]:
@@ -145,8 +145,9 @@ def request_to_join(
     db.session.flush()
     user.forget_memberships()
     record("membership.requested", user, membership, ip)
-    for moderator in moderators_of(community):
-        notify(moderator, "join_requested", community=community, actor=user, target=membership)
+    notify_members(
+        "join_requested", community=community, role="moderator", actor=user, target=membership
+    )
     return membership
 
 
@@ -261,14 +262,13 @@ def accept_membership_invitation(user: User, membership: Membership, ip: str | N
     user.forget_memberships()
     close_invitations(membership.community_id, user.email, accepted_by=user)
     record("membership.invitation_accepted", user, membership, ip, role=membership.role)
-    for moderator in moderators_of(membership.community):
-        if moderator.id != user.id:
-            notify(
-                moderator,
-                "invitation_accepted",
-                community=membership.community,
-                actor=user,
-                target=membership,
-                email=False,
-            )
+    notify_members(
+        "invitation_accepted",
+        community=membership.community,
+        role="moderator",
+        exclude=user.id,
+        actor=user,
+        target=membership,
+        email=False,
+    )
     return membership

@@ -7,13 +7,13 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from community import mail, policy
 from community.extensions import db
-from community.models import Case, Community, Notification, User
+from community.models import Case, Community, Membership, Notification, User
 from community.models.base import utcnow
 from community.notifications.kinds import KINDS
 
@@ -31,7 +31,8 @@ def notify(
     """Add an in-app notification and, by default, an e-mail with the event and a link.
 
     Community activity respects the recipient's follow level for that community;
-    the e-mail follows their e-mail mode (digests collect the rest later).
+    the e-mail follows their e-mail mode (digests collect the rest later). For many
+    recipients at once use `notify_members`.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
@@ -48,24 +49,114 @@ def notify(
         data={**data, "community_name": community.name if community else None},
     )
     db.session.add(notification)
-    personal = KINDS[kind].audience == "personal"
-    wants_mail = recipient.email_mode == "each" or (personal and recipient.email_mode != "none")
-    if email and wants_mail and recipient.status == "active":
+    if email and _wants_mail(recipient, kind):
         notification.digested_at = utcnow()  # mailed already: no digest repeats it
-        with force_locale(recipient.locale):
-            text = KINDS[kind].text(notification)
-            mail.enqueue(
-                recipient.email,
-                str(_l("Leerkring: %(text)s", text=text))[:255],
-                "notification",
-                user=recipient,
-                text=text,
-                link=mail.site_url(KINDS[kind].link(notification)),
-                members_only=(community.id, recipient.id)
-                if community is not None and KINDS[kind].audience != "personal"
-                else None,
-            )
+        mail.enqueue_many([_draft(recipient, kind, notification, community)])
     return notification
+
+
+def notify_members(
+    kind: str,
+    *,
+    community: Community,
+    who: ColumnElement[bool] | None = None,
+    role: str | None = None,
+    exclude: int | None = None,
+    kind_for: dict[int, str] | None = None,
+    actor: User | None = None,
+    target: Any = None,
+    email: bool = True,
+    **data: Any,
+) -> int:
+    """`notify` for the active members of `community` (with `role`, matching `who`, but
+    not `exclude`), in a constant number of statements however many they are.
+
+    One query reads the recipients with their follow level and mail settings
+    (`policy.active_memberships`), one INSERT adds every notification and one the
+    e-mails (rendered per recipient, in their language). `kind_for` gives some
+    recipients another kind of the same audience (the author of a case hears of
+    expert advice). Returns the number of notifications.
+    """
+    kinds = {kind, *(kind_for or {}).values()}
+    if not kinds <= KINDS.keys():
+        raise ValueError(f"unknown notification kind in {sorted(kinds)!r}")
+    if len({KINDS[k].audience for k in kinds}) != 1:
+        raise ValueError("one audience per call")
+    recipients = (
+        select(User, Membership.follow)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.community_id == community.id, policy.active_memberships(role))
+        .order_by(User.id)
+    )
+    if who is not None:
+        recipients = recipients.where(who)
+    if exclude is not None:
+        recipients = recipients.where(User.id != exclude)
+    people = [(row[0], row[1]) for row in db.session.execute(recipients)]
+    case_id = data.get("case_id")
+    author_id: int | None = None
+    if case_id and any(follow == "mine" for _user, follow in people):
+        author_id = db.session.scalar(select(Case.author_id).where(Case.id == case_id))
+    now = utcnow()
+    stored = {**data, "community_name": community.name}
+    rows: list[dict[str, Any]] = []
+    drafts: list[mail.Draft] = []
+    for person, follow in people:
+        person_kind = (kind_for or {}).get(person.id, kind)
+        if not _follow_level_allows(follow, person_kind, author_id == person.id):
+            continue
+        mailed = email and _wants_mail(person, person_kind)
+        rows.append(
+            {
+                "recipient_id": person.id,
+                "kind": person_kind,
+                "community_id": community.id,
+                "actor_id": actor.id if actor is not None else None,
+                "target_type": type(target).__tablename__ if target is not None else None,
+                "target_id": getattr(target, "id", None),
+                "data": stored,
+                "created_at": now,
+                "digested_at": now if mailed else None,  # mailed already: no digest repeats it
+            }
+        )
+        if mailed:
+            note = Notification(
+                kind=person_kind,
+                community=community,
+                actor=actor,
+                target_id=getattr(target, "id", None),
+                data=stored,
+            )  # only to render the text and the link; never added to the session
+            drafts.append(_draft(person, person_kind, note, community))
+    if rows:
+        db.session.execute(insert(Notification), rows)
+    mail.enqueue_many(drafts)
+    return len(rows)
+
+
+def _wants_mail(recipient: User, kind: str) -> bool:
+    personal = KINDS[kind].audience == "personal"
+    wants = recipient.email_mode == "each" or (personal and recipient.email_mode != "none")
+    return wants and recipient.status == "active"
+
+
+def _draft(
+    recipient: User, kind: str, notification: Notification, community: Community | None
+) -> mail.Draft:
+    """The notification's e-mail, in the recipient's language."""
+    with force_locale(recipient.locale):
+        text = KINDS[kind].text(notification)
+        return mail.draft(
+            recipient.email,
+            str(_l("Leerkring: %(text)s", text=text))[:255],
+            "notification",
+            user=recipient,
+            text=text,
+            link=mail.site_url(KINDS[kind].link(notification)),
+            members_only=(community.id, recipient.id)
+            if community is not None and KINDS[kind].audience != "personal"
+            else None,
+        )
 
 
 # Kinds addressed to the recipient personally about their own work: they pass "mine".
@@ -85,15 +176,23 @@ def _follows(recipient: User, kind: str, community: Community | None, data: dict
         return True
     membership = recipient.membership_in(community)
     level = membership.follow if membership is not None else "all"
-    if level == "all" or kind in ABOUT_YOU:
+    if level not in {"all", "none"} and kind not in ABOUT_YOU:
+        case_id = data.get("case_id")
+        author_id = (
+            db.session.scalar(select(Case.author_id).where(Case.id == case_id)) if case_id else None
+        )
+        return _follow_level_allows(level, kind, author_id == recipient.id)
+    return _follow_level_allows(level, kind, False)
+
+
+def _follow_level_allows(level: str, kind: str, own_case: bool) -> bool:
+    """Community activity by follow level: "all", "mine" (own cases, and what is about
+    the recipient personally) or "none" (only what is about them personally)."""
+    if KINDS[kind].audience != "member" or level == "all" or kind in ABOUT_YOU:
         return True
     if level == "none":
         return False
-    case_id = data.get("case_id")
-    author_id = (
-        db.session.scalar(select(Case.author_id).where(Case.id == case_id)) if case_id else None
-    )
-    return author_id == recipient.id
+    return own_case
 
 
 def visibility_params(user: User) -> dict[str, Any]:
