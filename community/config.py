@@ -50,6 +50,10 @@ def is_development(config: MutableMapping[str, Any]) -> bool:
     return str(config.get("LEERKRING_ENV", "")).strip().lower() in DEVELOPMENT
 
 
+def _development_environment() -> bool:
+    return is_development({"LEERKRING_ENV": os.environ.get("LEERKRING_ENV", "production")})
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     """Build the configuration mapping that `create_app` starts from."""
     base_url = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -70,7 +74,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", os.path.join(instance_path, "uploads")),
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", os.path.join(instance_path, "mail")),
-        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY", "inline"),
+        # "worker": requests only queue mail and `flask worker` delivers it (production);
+        # "inline": delivered right after the request's commit (development's default).
+        "MAIL_DELIVERY": os.environ.get("MAIL_DELIVERY")
+        or ("inline" if _development_environment() else "worker"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
@@ -120,6 +127,10 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ("nl", "en"),
     "WTF_CSRF_TIME_LIMIT": None,
     "MAIL_MAX_ATTEMPTS": 8,
+    # Outbox rows one worker takes at a time, sent over one SMTP connection.
+    "MAIL_BATCH_SIZE": 50,
+    # A taken batch is the worker's for this long (then, after a crash, due again).
+    "MAIL_LEASE_SECONDS": 600,
     "WORKER_POLL_SECONDS": 5.0,
     "PASSWORD_RESET_MAX_AGE": 3600,
     "CONFIRM_MAX_AGE": 7 * 24 * 3600,

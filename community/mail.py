@@ -1,31 +1,33 @@
 """The transactional outbox: write mail with the change, deliver it after the commit.
 
-`enqueue` adds an `OutboxMessage` to the current transaction. With
-`MAIL_DELIVERY=inline` the messages of a request are delivered right after its
-commit; with `MAIL_DELIVERY=worker` the `worker` command delivers them. A failed
-delivery stays in the outbox and is retried with a back-off; nothing is lost.
+`enqueue` (or `enqueue_many`, one INSERT for many) adds `OutboxMessage`s to the
+current transaction. With `MAIL_DELIVERY=worker` (the default outside development)
+the `worker` command delivers them, so no request waits for a mail server; with
+`MAIL_DELIVERY=inline` (development's default) the messages of a request are
+delivered right after its commit. Delivery takes due rows in batches, one
+connection per batch (`community.mail_transport`). A failed delivery stays in the
+outbox and is retried with a back-off; nothing is lost.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import smtplib
-import sys
-import uuid
-from collections.abc import Callable
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, tuple_, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from community.extensions import db
-from community.models import OutboxMessage
+from community.mail_transport import SMTP_TIMEOUT, TRANSPORTS, is_recipient_refusal
+from community.mail_transport import sent_messages as sent_messages  # the tests read it here
+from community.models import Membership, OutboxMessage
 from community.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,7 @@ def enqueue(
     return message
 
 
-def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+def build_message(row: OutboxMessage | Claimed, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = row.recipient
@@ -115,103 +117,169 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     return message
 
 
-def _send_smtp(app: Flask, message: EmailMessage) -> None:
-    with smtplib.SMTP(app.config["MAIL_SERVER"], app.config["MAIL_PORT"], timeout=30) as smtp:
-        if app.config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if app.config["MAIL_USERNAME"]:
-            smtp.login(app.config["MAIL_USERNAME"], app.config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox row leased to this worker: what sending it needs."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    attempts: int  # this one included
 
 
-def _send_file(app: Flask, message: EmailMessage) -> None:
-    directory = app.config["MAIL_FILE_DIR"]
-    os.makedirs(directory, exist_ok=True)
-    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
-    with open(os.path.join(directory, name), "wb") as handle:
-        handle.write(message.as_bytes())
-
-
-def _send_console(app: Flask, message: EmailMessage) -> None:
-    sys.stdout.write(message.as_string() + "\n")
-    sys.stdout.flush()
-
-
-def _send_memory(app: Flask, message: EmailMessage) -> None:
-    app.extensions.setdefault("leerkring_sent_mail", []).append(message)
-
-
-BACKENDS: dict[str, Callable[[Flask, EmailMessage], None]] = {
-    "smtp": _send_smtp,
-    "file": _send_file,
-    "console": _send_console,
-    "memory": _send_memory,
-}
-
-
-def sent_messages(app: Flask) -> list[EmailMessage]:
-    """The messages the `memory` backend delivered (used by the tests)."""
-    messages: list[EmailMessage] = app.extensions.setdefault("leerkring_sent_mail", [])
-    return messages
-
-
-def _still_member(row: OutboxMessage) -> bool:
-    if row.member_of_community_id is None:
-        return True
+def _still_members(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Those (community, user) pairs whose user is still an active member."""
+    if not pairs:
+        return set()
     from community import policy
 
-    statement = policy.still_member(row.member_of_community_id, row.member_user_id or 0)
-    return db.session.scalar(statement) is not None
+    statement = select(Membership.community_id, Membership.user_id).where(
+        tuple_(Membership.community_id, Membership.user_id).in_(sorted(pairs)),
+        policy.active_memberships(),
+    )
+    return {(row[0], row[1]) for row in db.session.execute(statement)}
 
 
-def _deliver_row(app: Flask, row: OutboxMessage) -> bool:
-    backend = BACKENDS[app.config["MAIL_BACKEND"]]
-    if not _still_member(row):  # left or removed since: the mail is not theirs any more
-        row.dropped_at = utcnow()
-        row.sent_at = row.dropped_at
-        return False
-    row.attempts += 1
-    try:
-        backend(app, build_message(row, app.config["MAIL_SENDER"]))
-    except Exception as exc:  # any backend failure: keep the row and retry later
-        log.warning("delivery of outbox message %s failed: %s", row.id, exc)
-        row.last_error = str(exc)[:500]
-        row.next_attempt_at = utcnow() + timedelta(minutes=min(2**row.attempts, 240))
-        return False
-    row.sent_at = utcnow()
-    row.last_error = None
-    return True
+def _set(ids: list[int], **values: Any) -> None:
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
-def deliver_due(app: Flask, ids: list[int] | None = None, limit: int = 50) -> int:
-    """Deliver due outbox rows (only `ids` when given), one at a time.
+def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[Claimed]:
+    """Take up to `size` due rows and lease them to this worker, in one short transaction.
 
-    Each row is taken with `FOR UPDATE SKIP LOCKED` (PostgreSQL), sent, and committed
-    before the next: two workers never take the same row, and a crash never sends a
-    message twice. Rows that failed wait for their next attempt, so the loop ends.
+    The rows are locked with `FOR UPDATE SKIP LOCKED` (PostgreSQL) while they are
+    claimed, and the claim moves their next attempt past the lease, so no other worker
+    takes them while this one sends (the lock itself ends with the claim's commit).
+    Mail for members who left since it was written is dropped here, before sending.
     """
-    started = utcnow()
     query = (
-        select(OutboxMessage)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.recipient,
+            OutboxMessage.subject,
+            OutboxMessage.body,
+            OutboxMessage.attempts,
+            OutboxMessage.member_of_community_id,
+            OutboxMessage.member_user_id,
+        )
         .where(
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.attempts < app.config["MAIL_MAX_ATTEMPTS"],
-            OutboxMessage.next_attempt_at <= started,
+            OutboxMessage.next_attempt_at <= now,
         )
         .order_by(OutboxMessage.id)
-        .limit(1)
+        .limit(size)
     )
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
+    rows = list(db.session.execute(query))
+    members = _still_members(
+        {
+            (r.member_of_community_id, r.member_user_id or 0)
+            for r in rows
+            if r.member_of_community_id
+        }
+    )
+    taken: list[Claimed] = []
+    dropped: list[int] = []
+    for r in rows:
+        if r.member_of_community_id is not None and (
+            (r.member_of_community_id, r.member_user_id or 0) not in members
+        ):  # left or removed since: the mail is not theirs any more
+            dropped.append(r.id)
+        else:
+            taken.append(Claimed(r.id, r.recipient, r.subject, r.body, r.attempts + 1))
+    _set(dropped, dropped_at=now, sent_at=now)
+    _set(
+        [c.id for c in taken],
+        attempts=OutboxMessage.attempts + 1,
+        next_attempt_at=now + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"]),
+    )
+    db.session.commit()
+    return taken
+
+
+def _failed(claimed: Claimed, error: Exception, now: datetime) -> None:
+    log.warning("delivery of outbox message %s failed: %s", claimed.id, error)
+    _set(
+        [claimed.id],
+        last_error=str(error)[:500],
+        next_attempt_at=now + timedelta(minutes=min(2**claimed.attempts, 240)),
+    )
+
+
+def _send_batch(app: Flask, batch: list[Claimed], now: datetime) -> int:
+    """Send the claimed rows over one connection; each is marked and committed at once.
+
+    A row is marked sent and committed right after the server accepted it, so a crash
+    can repeat at most the one message in flight (accepted, not yet committed); the
+    rows not reached stay claimed until the lease ends and then go out. A refused
+    recipient fails only that row (retried later with a back-off); a dropped
+    connection, or a lease running short, leaves the rest queued at once.
+    """
     delivered = 0
-    for _ in range(limit):
-        row = db.session.scalar(query)
-        if row is None:
+    sender = app.config["MAIL_SENDER"]
+    # Start no send that could still be running when the lease ends.
+    stop_at = time.monotonic() + app.config["MAIL_LEASE_SECONDS"] - 6 * SMTP_TIMEOUT
+    pending = list(batch)
+    try:
+        with TRANSPORTS[app.config["MAIL_BACKEND"]](app) as send:
+            while pending and time.monotonic() < stop_at:
+                claimed = pending.pop(0)
+                try:
+                    send(build_message(claimed, sender))
+                except SQLAlchemyError:
+                    raise
+                except Exception as exc:
+                    _failed(claimed, exc, now)
+                    db.session.commit()
+                    if is_recipient_refusal(exc):
+                        continue
+                    break  # the connection is gone: the rest waits for the next batch
+                _set([claimed.id], sent_at=utcnow(), last_error=None)
+                db.session.commit()
+                delivered += 1
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # no connection (or it failed when closing)
+        if len(pending) == len(batch):  # never connected: the batch failed once
+            for claimed in pending:
+                _failed(claimed, exc, now)
+            pending = []
+        else:
+            log.warning("mail connection ended: %s", exc)
+    # Never tried: due again at once, the attempt not counted.
+    _set([c.id for c in pending], attempts=OutboxMessage.attempts - 1, next_attempt_at=now)
+    db.session.commit()
+    return delivered
+
+
+def deliver_due(
+    app: Flask, ids: list[int] | None = None, limit: int = 500, *, now: datetime | None = None
+) -> int:
+    """Deliver up to `limit` due outbox rows (only `ids` when given) in batches of
+    `MAIL_BATCH_SIZE`, one connection per batch; the number delivered.
+
+    Two workers never take the same row (see `_claim`). Rows that failed wait for
+    their next attempt, so the loop ends.
+    """
+    now = now or utcnow()
+    delivered = taken = 0
+    while taken < limit:
+        rows = _claim(app, ids, min(app.config["MAIL_BATCH_SIZE"], limit - taken), now)
+        if not rows:
             break
-        delivered += _deliver_row(app, row)
-        db.session.commit()
+        taken += len(rows)
+        delivered += _send_batch(app, rows, now)
     db.session.commit()
     return delivered
 
@@ -224,7 +292,7 @@ def deliver_after_request(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    if app.config["MAIL_BACKEND"] not in BACKENDS:
+    if app.config["MAIL_BACKEND"] not in TRANSPORTS:
         raise RuntimeError(f"unknown MAIL_BACKEND {app.config['MAIL_BACKEND']!r}")
 
     @app.teardown_request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from email import message_from_bytes
 
 from sqlalchemy import func, select
@@ -44,15 +45,17 @@ def test_rolled_back_change_sends_nothing(app, db, outbox):
 
 
 def test_failed_delivery_is_kept_and_retried(app, db, outbox, monkeypatch):
-    def broken(app, message):
+    @contextmanager
+    def broken(app):
         raise OSError("mail server down")
+        yield
 
     with app.test_request_context():
         mail.enqueue(
             "a@x.example", "Onderwerp", "password_changed", user=type("U", (), {"name": "A"})
         )
         db.session.commit()
-        monkeypatch.setitem(mail.BACKENDS, "memory", broken)
+        monkeypatch.setitem(mail.TRANSPORTS, "memory", broken)
         assert mail.deliver_due(app) == 0
     (row,) = _rows(db)
     assert row.sent_at is None

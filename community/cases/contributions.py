@@ -157,13 +157,18 @@ def add_contribution(
 
 
 def _notify_participants(user: User, case: Case, kind: str) -> None:
-    expert_advice = kind == "expert_advice" and case.author_id is not None
+    # The author of the case hears that the advice they asked for was given.
+    author_kind = (
+        {case.author_id: "expert_advice_given"}
+        if kind == "expert_advice" and case.author_id is not None
+        else None
+    )
     notify_members(
         "contribution_added",
         community=case.community,
         who=participants(case),
         exclude=user.id,
-        kind_for={case.author_id: "expert_advice_given"} if expert_advice else None,
+        kind_for=author_kind,
         actor=user,
         target=case,
         **case_data(case),
