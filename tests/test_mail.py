@@ -126,3 +126,50 @@ def test_community_mail_is_dropped_when_the_member_left_before_delivery(database
         assert mail.sent_messages(app) == []
         row = _db.session.scalar(select(OutboxMessage))
         assert row.dropped_at is not None
+
+
+def test_production_leaves_delivery_to_the_worker(monkeypatch, tmp_path):
+    """Outside development no request waits for a mail server: the worker delivers."""
+    from community import config
+
+    monkeypatch.delenv("MAIL_DELIVERY", raising=False)
+    monkeypatch.delenv("LEERKRING_ENV", raising=False)
+    assert config.from_environment(str(tmp_path))["MAIL_DELIVERY"] == "worker"
+    monkeypatch.setenv("LEERKRING_ENV", "production")
+    assert config.from_environment(str(tmp_path))["MAIL_DELIVERY"] == "worker"
+    monkeypatch.setenv("LEERKRING_ENV", "development")  # `make run`
+    assert config.from_environment(str(tmp_path))["MAIL_DELIVERY"] == "inline"
+    monkeypatch.setenv("MAIL_DELIVERY", "worker")  # an explicit choice wins
+    assert config.from_environment(str(tmp_path))["MAIL_DELIVERY"] == "worker"
+
+
+def test_a_request_only_queues_mail_in_production(client, db, make_user):
+    user = make_user()
+    client.post("/password/forgot", data={"email": user.email})
+    (row,) = _rows(db)
+    assert row.recipient == user.email
+    assert row.sent_at is None  # nothing was delivered in the request
+    assert mail.sent_messages(client.application) == []
+
+
+def test_two_workers_never_take_the_same_row(app, db, outbox):
+    """PostgreSQL: rows another worker has locked while claiming them are skipped."""
+    import pytest
+    from sqlalchemy import text
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("FOR UPDATE SKIP LOCKED: run with --postgres")
+    for n in range(4):
+        db.session.add(OutboxMessage(recipient=f"r{n}@x.example", subject="s", body="b"))
+    db.session.commit()
+    first, second, *_ = [row.id for row in _rows(db)]
+    with db.engine.connect() as other_worker:
+        other_worker.execute(
+            text("SELECT id FROM outbox_messages WHERE id IN (:a, :b) FOR UPDATE"),
+            {"a": first, "b": second},
+        )
+        assert mail.deliver_due(app) == 2  # the two it could take
+        other_worker.rollback()
+    assert sorted(m["To"] for m in mail.sent_messages(app)) == ["r2@x.example", "r3@x.example"]
+    assert mail.deliver_due(app) == 2
+    assert len(outbox) == 4

@@ -184,3 +184,93 @@ def test_a_notification_without_a_target_stays_while_a_case_elsewhere_is_hidden(
     assert '1<span class="visually-hidden"> ongelezen' in client.get("/").get_data(as_text=True)
     rows, _older = services.notifications_page(user)
     assert [n.kind for n in rows] == ["flag_handled"]
+
+
+def test_notifying_many_members_at_once_is_notifying_each(
+    app, db, make_user, make_community, make_membership, make_case
+):
+    """`notify_members` (one query, one INSERT each) decides and writes exactly what
+    `notify` for every active member did: who, which kind, the data, which e-mails in
+    which language, and which notifications a digest still has to carry."""
+    from itertools import product
+
+    from community.models import Membership, OutboxMessage, User
+    from community.notifications.services import notify, notify_members
+
+    community = make_community(name="Kring")
+    actor = make_user(name="Actor")
+    make_membership(actor, community)
+    people = []
+    for follow, mode, locale in product(
+        ("all", "mine", "none"), ("each", "daily", "none"), ("nl", "en")
+    ):
+        person = make_user(email_mode=mode, locale=locale, name=f"{follow} {mode} {locale}")
+        make_membership(person, community, follow=follow)
+        people.append(person)
+    make_membership(make_user(status="suspended"), community)  # no longer counts
+    make_membership(make_user(), community, status="left")
+    make_membership(make_user(), community, role="moderator", status="removed")
+    author = next(p for p in people if p.name.startswith("mine"))  # hears of their own case
+    case = make_case(community, author, title="Lege panden")
+    data = {"case_id": case.id, "case_title": case.title}
+
+    def written() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        notes = sorted(
+            (n.recipient_id, n.kind, n.target_type, n.target_id, n.actor_id, n.digested_at is None)
+            + tuple(sorted(n.data.items()))
+            for n in db.session.scalars(select(Notification))
+        )
+        mails = sorted(
+            (m.recipient, m.subject, m.body, m.member_of_community_id, m.member_user_id)
+            for m in db.session.scalars(select(OutboxMessage))
+        )
+        return notes, mails
+
+    calls = [
+        ("contribution_added", {author.id: "expert_advice_given"}),
+        ("case_published", None),
+        ("phase_changed", None),
+    ]
+    for kind, kind_for in calls:
+        with app.test_request_context():
+            members = db.session.scalars(
+                select(User)
+                .join(Membership, Membership.user_id == User.id)
+                .where(Membership.community_id == community.id, policy_active())
+                .order_by(User.id)
+            ).all()
+            for member in members:
+                if member.id != actor.id:
+                    notify(
+                        member,
+                        (kind_for or {}).get(member.id, kind),
+                        community=community,
+                        actor=actor,
+                        target=case,
+                        **data,
+                    )
+            db.session.flush()
+            one_by_one = written()
+            db.session.rollback()
+            count = notify_members(
+                kind,
+                community=community,
+                exclude=actor.id,
+                kind_for=kind_for,
+                actor=actor,
+                target=case,
+                **data,
+            )
+            db.session.flush()
+            at_once = written()
+            db.session.rollback()
+        assert at_once == one_by_one, kind
+        assert count == len(one_by_one[0])
+        assert one_by_one[1], kind  # some e-mail, in both languages
+        assert {"Dear" in body for _to, _subject, body, *_ in one_by_one[1]} == {True, False}
+
+
+def policy_active():
+    from community import policy
+
+    return policy.active_memberships()
