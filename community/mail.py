@@ -229,7 +229,8 @@ def _send_batch(app: Flask, batch: list[Claimed], now: datetime) -> int:
     delivered = 0
     sender = app.config["MAIL_SENDER"]
     # Start no send that could still be running when the lease ends.
-    stop_at = time.monotonic() + app.config["MAIL_LEASE_SECONDS"] - 6 * SMTP_TIMEOUT
+    lease = app.config["MAIL_LEASE_SECONDS"]
+    stop_at = time.monotonic() + lease - min(6 * SMTP_TIMEOUT, lease / 2)
     pending = list(batch)
     try:
         with TRANSPORTS[app.config["MAIL_BACKEND"]](app) as send:
