@@ -60,7 +60,9 @@ POSTGRES_DROP = [
 # With the RUM extension (https://github.com/postgrespro/rum; Debian postgresql-15-rum), a
 # second index on the same tsvector keeps each lexeme's documents in id order (the id is
 # attached to every entry, order_by_attach), so "the newest matches first" can be read
-# from the index (community.search.index_choice). RUM is not a trusted extension: a
+# from the index (community.search.index_choice). Measured about three times slower than
+# GIN on the search set with RUM 1.3.13, hence SEARCH_INDEX=gin by default
+# (docs/PERFORMANCE.md, "Issue 14"). RUM is not a trusted extension: a
 # superuser runs CREATE EXTENSION rum. The index is then made by the migration or by
 # `flask search-reindex` when SEARCH_INDEX is auto or rum (`wanted`), and by `create_all`
 # (tests, a new development database) wherever the extension is, so that the tests can

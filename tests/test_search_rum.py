@@ -104,7 +104,8 @@ def archive(app, db, make_community, make_membership, make_user, make_case, make
 
 
 def _everything(app: Any, archive: dict[str, Any]) -> dict[str, Any]:
-    """Every page, filter and similar-case list the member sees, as (kind, object id)."""
+    """Every page, filter and similar-case list the member sees: (document id, kind, object
+    id), in the order shown."""
     with app.test_request_context():
         user = _db.session.get(User, archive["member"].id)
         results: dict[str, Any] = {}
@@ -123,10 +124,10 @@ def _everything(app: Any, archive: dict[str, Any]) -> dict[str, Any]:
                 results[f"{name} {page}"] = (
                     found.total,
                     found.more,
-                    [(d.kind, d.object_id) for d in found.items],
+                    [(d.id, d.kind, d.object_id) for d in found.items],
                 )
         results["similar"] = [
-            (d.kind, d.object_id)
+            (d.id, d.kind, d.object_id)
             for d in search.similar(user, f"Casus over {WORD}", None, archive["cases"][0].id)
         ]
         stop_words = search.search(user, "de het")
@@ -157,8 +158,9 @@ def test_rum_and_the_gin_fallback_find_the_same_in_the_same_order(app, archive, 
     assert (total, more, len(items)) == (43, False, 20)  # 6 cases, 36 replies, 1 approach
     assert with_rum["all 3"][2]
     assert len(with_rum["all 3"][2]) == 3
-    ids = [i for page in (1, 2, 3) for _, i in with_rum[f"all {page}"][2] if _ == "contribution"]
-    assert ids == sorted(ids, reverse=True)
+    ids = [i for page in (1, 2, 3) for i, _, _ in with_rum[f"all {page}"][2]]
+    assert ids == sorted(ids, reverse=True)  # newest document first, across the pages
+    assert len(set(ids)) == 43
     assert with_rum["cases 1"][0] == 6
     assert with_rum["approaches 1"][0] == 1  # the library approach, from a closed community
     assert with_rum["a closed one 1"][0] == 0
