@@ -9,6 +9,11 @@ per query of one to five words, what one search request asks of the database:
 page of 20 documents — for the bench user (an active member of the six largest
 communities). Every query is run once untimed first (warm caches), then the queries
 are timed in turn. No test asserts a timing; the figures go to docs/PERFORMANCE.md.
+
+On PostgreSQL both full-text paths are timed, one after the other: `gin` with the RUM
+index dropped (as in a database without the extension), then `rum` with it made again
+(`SEARCH_INDEX=rum`; needs `CREATE EXTENSION rum` by a superuser, which a `--rebuild`
+drops with the schema). `--paths gin` times one.
 """
 
 from __future__ import annotations
@@ -46,8 +51,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(int(round(fraction * (len(ordered) - 1))), len(ordered) - 1)]
 
 
-def measure(env: dict[str, str], rounds: int) -> dict[str, Any]:
+def set_rum_index(env: dict[str, str], present: bool) -> bool:
+    """Make or drop the RUM index; whether it is there afterwards."""
+    from sqlalchemy import create_engine
+
+    from community import search_ddl
+
+    engine = create_engine(env["DATABASE_URL"])
+    try:
+        with engine.begin() as connection:
+            if present:
+                return search_ddl.create_rum_index(connection)
+            search_ddl.drop_rum_index(connection)
+            return False
+    finally:
+        engine.dispose()
+
+
+def measure(env: dict[str, str], rounds: int, path: str | None = None) -> dict[str, Any]:
     os.environ.update(env)
+    if path:
+        os.environ["SEARCH_INDEX"] = path
     from sqlalchemy import func, select
 
     from bench.benchdata.scales import BENCH_EMAIL
@@ -99,14 +123,16 @@ def measure(env: dict[str, str], rounds: int) -> dict[str, Any]:
             q: {"hits": hits[q], "median_ms": statistics.median(t)} for q, t in timings.items()
         },  # fmt: skip
         "rounds": rounds,
+        "path": path,
     }
 
 
 def table(database: str, result: dict[str, Any]) -> str:
     target = TARGETS_MS[database]
     ok = "✓" if result["p95_ms"] <= target else "✗"
+    via = f" via **{result['path'].upper()}**" if result.get("path") else ""
     lines = [
-        f"Database **{database}**, {result['sizes']['contributions']:,} contributions, "
+        f"Database **{database}**{via}, {result['sizes']['contributions']:,} contributions, "
         f"{result['sizes']['search_documents']:,} search documents; {run.machine()}; "
         f"{result['rounds']} timed rounds. All queries: median {result['median_ms']:.1f} ms, "
         f"p95 **{result['p95_ms']:.1f} ms** (target ≤ {target:.0f} ms) {ok}.",
@@ -133,16 +159,27 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="generate the data again")
     parser.add_argument("--write-docs", action="store_true", help="update docs/PERFORMANCE.md")
     parser.add_argument("--json", type=Path, help="also write all figures to this file")
+    parser.add_argument(
+        "--paths", default="gin,rum", help="PostgreSQL: the full-text paths to time, in turn"
+    )
     args = parser.parse_args()
     if args.database == "postgresql" and not args.database_url:
         parser.error("--database postgresql needs --database-url (or BENCH_DATABASE_URL)")
     env = run.environment(args)
     run.build(args, env)
-    result = measure(env, args.rounds)
-    text = table(args.database, result)
+    if args.database == "sqlite":
+        results = [measure(env, args.rounds)]
+    else:
+        results = []
+        for path in args.paths.split(","):
+            if not set_rum_index(env, present=path == "rum") and path == "rum":
+                print("No rum extension in the database: the RUM path is not timed.")
+                continue
+            results.append(measure(env, args.rounds, path))
+    text = "\n\n".join(table(args.database, result) for result in results)
     print(text)
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+        args.json.write_text(json.dumps(results, indent=2))
     if args.write_docs:
         run.put_in_docs(f"search:{args.database}", text)
 

@@ -12,7 +12,16 @@ import time
 import click
 from flask import Flask, current_app
 
-from community import addresses, demo, demo_approaches, demo_cases, mail, search, seed
+from community import (
+    addresses,
+    demo,
+    demo_approaches,
+    demo_cases,
+    mail,
+    search,
+    search_ddl,
+    seed,
+)
 from community import config as settings
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
@@ -20,6 +29,7 @@ from community.extensions import db
 from community.models import User
 from community.models.base import utcnow
 from community.notifications import digest
+from community.search import index_choice
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +103,28 @@ def digest_command(period: str) -> None:
 
 
 @click.command("search-reindex")
-def search_reindex_command() -> None:
-    """Rebuild the search index from the database."""
-    count = search.reindex_all()
+@click.option(
+    "--index-only",
+    is_flag=True,
+    help="Only make (or drop) the RUM index as SEARCH_INDEX asks; keep the documents.",
+)
+def search_reindex_command(index_only: bool) -> None:
+    """Rebuild the search index from the database. On PostgreSQL, first make the RUM index
+    when SEARCH_INDEX is auto or rum and the extension is installed, or drop it for gin."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        if not search_ddl.wanted(current_app.config):
+            search_ddl.drop_rum_index(connection)
+            click.echo("SEARCH_INDEX=gin: no RUM index; searches read the GIN index.")
+        elif search_ddl.create_rum_index(connection):
+            click.echo("RUM index present: searches read it (restart the application).")
+        else:
+            click.echo("No rum extension in this database: searches read the GIN index.")
+    count = 0 if index_only else search.reindex_all()
     db.session.commit()
-    click.echo(f"Indexed {count} objects.")
+    index_choice.forget()
+    if not index_only:
+        click.echo(f"Indexed {count} objects.")
 
 
 @click.command("create-admin")

@@ -17,6 +17,9 @@ MISSING_KEY_MESSAGE = (
 )
 
 
+SEARCH_INDEXES = ("gin", "auto", "rum")  # see community.search.index_choice
+
+
 class ConfigurationError(RuntimeError):
     """The settings are not fit to serve with; the message says what to change."""
 
@@ -91,6 +94,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "scrypt",
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@leerkring.example"),
         "SECURITY_TXT_DAYS": int(os.environ.get("SECURITY_TXT_DAYS", "180")),
+        # Full-text index on PostgreSQL: gin | auto (RUM when installed, else GIN) | rum.
+        # gin by default: RUM measured slower on the search set (docs/PERFORMANCE.md).
+        "SEARCH_INDEX": os.environ.get("SEARCH_INDEX", "gin").strip().lower(),
     }
 
 
@@ -109,6 +115,11 @@ def finish(config: MutableMapping[str, Any], instance_path: str) -> None:
             host_only = not config.get(f"{prefix}_COOKIE_DOMAIN") and path == "/"
             name = ("__Host-" if host_only else "__Secure-") + default
         config[f"{prefix}_COOKIE_NAME"] = name
+    if str(config.get("SEARCH_INDEX", "gin")) not in SEARCH_INDEXES:
+        raise ConfigurationError(
+            f"SEARCH_INDEX must be one of {', '.join(SEARCH_INDEXES)}, "
+            f"not {config.get('SEARCH_INDEX')!r}."
+        )
 
 
 DEFAULTS: dict[str, Any] = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import DDL, event
+from sqlalchemy import DDL, Connection, event, text
 
 from community.models.search import SearchDocument
 
@@ -51,9 +51,80 @@ POSTGRES = [
     POSTGRES_INDEX,
 ]
 POSTGRES_DROP = [
+    "DROP INDEX IF EXISTS ix_search_documents_rum",
     "DROP INDEX IF EXISTS ix_search_documents_tsv",
     "ALTER TABLE search_documents DROP COLUMN IF EXISTS tsv",
 ]
+
+
+# With the RUM extension (https://github.com/postgrespro/rum; Debian postgresql-15-rum), a
+# second index on the same tsvector keeps each lexeme's documents in id order (the id is
+# attached to every entry, order_by_attach), so "the newest matches first" can be read
+# from the index (community.search.index_choice). Measured about three times slower than
+# GIN on the search set with RUM 1.3.13, hence SEARCH_INDEX=gin by default
+# (docs/PERFORMANCE.md, "Issue 14"). RUM is not a trusted extension: a
+# superuser runs CREATE EXTENSION rum. The index is then made by the migration or by
+# `flask search-reindex` when SEARCH_INDEX is auto or rum (`wanted`), and by `create_all`
+# (tests, a new development database) wherever the extension is, so that the tests can
+# run both paths. Its operator class and operators live in the extension's schema, so
+# they are named with it whatever the search_path.
+RUM_INDEX = "ix_search_documents_rum"
+
+
+def rum_schema(connection: Connection) -> str | None:
+    """The schema of the RUM extension in this database, or None without it."""
+    if connection.dialect.name != "postgresql":
+        return None
+    name = connection.execute(
+        text(
+            "SELECT n.nspname FROM pg_extension e "
+            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'rum'"
+        )
+    ).scalar()
+    return None if name is None else str(name)
+
+
+def has_rum_index(connection: Connection) -> bool:
+    """Whether the RUM index exists (and is valid) on search_documents in the search_path."""
+    if connection.dialect.name != "postgresql":
+        return False
+    valid = connection.execute(
+        text("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(:name)"),
+        {"name": RUM_INDEX},
+    ).scalar()
+    return bool(valid)
+
+
+def rum_index_statement(schema: str, quote: Any) -> str:
+    return (
+        f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_documents USING rum "
+        f"(tsv {quote(schema)}.rum_tsvector_addon_ops, id) "
+        "WITH (attach = 'id', to = 'tsv', order_by_attach = 't')"
+    )
+
+
+def create_rum_index(connection: Connection) -> bool:
+    """Make the RUM index if the extension is installed; whether it exists afterwards."""
+    schema = rum_schema(connection)
+    if schema is None:
+        return False
+    quote = connection.dialect.identifier_preparer.quote
+    connection.execute(text(rum_index_statement(schema, quote)))
+    return True
+
+
+def drop_rum_index(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"DROP INDEX IF EXISTS {RUM_INDEX}"))
+
+
+def wanted(config: Any) -> bool:
+    """Whether the setting asks for the RUM index (SEARCH_INDEX auto or rum)."""
+    return str(config.get("SEARCH_INDEX") or "gin") != "gin"
+
+
+def _after_create(target: Any, connection: Connection, **kw: Any) -> None:
+    create_rum_index(connection)
 
 
 def statements(dialect: str) -> list[str]:
@@ -74,10 +145,12 @@ def install() -> None:
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="sqlite"))
     for statement in POSTGRES:
         event.listen(table, "after_create", DDL(statement).execute_if(dialect="postgresql"))
+    event.listen(table, "after_create", _after_create)  # after the tsv column
     for statement in SQLITE_DROP:
         event.listen(table, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
 
 
 def is_index_object(name: Any, type_: str) -> bool:
     """For schema comparisons: the backend-specific index is not in the models."""
-    return str(name).startswith("search_fts") or name in {"tsv", "ix_search_documents_tsv"}
+    backend_only = {"tsv", "ix_search_documents_tsv", RUM_INDEX}
+    return str(name).startswith("search_fts") or name in backend_only

@@ -10,6 +10,10 @@ from sqlalchemy import select
 from community.models import Approach
 from community.models.base import utcnow
 from tests.conftest import login
+from tests.search_paths import pytest_generate_tests, search_index  # noqa: F401
+
+# Every test on each full-text path: FTS5 (SQLite), RUM and GIN (PostgreSQL).
+pytestmark = pytest.mark.usefixtures("search_index")
 
 WORD = "zonnebloemveld"
 

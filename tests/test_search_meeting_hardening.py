@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from community.models import Approach, Notification, Rsvp
 from community.models.base import utcnow
 from tests.conftest import login
+from tests.search_paths import pytest_generate_tests, search_index  # noqa: F401
 
 
+@pytest.mark.usefixtures("search_index")  # on each full-text path
 def test_library_hit_hides_the_name_of_a_secret_community(
     app, client, db, make_community, make_membership, make_user
 ):
@@ -40,6 +43,7 @@ def test_library_hit_hides_the_name_of_a_secret_community(
     assert client.get("/search?q=x&community=99999999999999999999999").status_code == 200
 
 
+@pytest.mark.usefixtures("search_index")  # on each full-text path
 def test_renaming_a_case_renames_its_contributions_in_search(
     client, db, make_community, make_membership, make_user, make_case
 ):

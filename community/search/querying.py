@@ -18,6 +18,7 @@ from sqlalchemy.sql import Select
 from community import policy
 from community.extensions import db
 from community.models import SearchDocument
+from community.search.index_choice import choose
 
 MAX_QUERY = 200
 MAX_TERMS = 8
@@ -92,13 +93,21 @@ def _expression(words: list[str], scopes: list[str], filters: list[str]) -> tupl
     return "fts", expression
 
 
+# The largest id (an integer column): `id <=| NEWEST` is the distance below it, so RUM's
+# ordering by it is newest first, read from the index (see search_ddl.RUM_INDEX).
+NEWEST = 2**31 - 1
+
+
 def _matching_ids(condition: tuple[str, Any], limit: int) -> Select[Any]:
     """Ids of matching documents, newest first (ids follow the order of creation)."""
     backend, value = condition
     if backend == "tsv":
-        return (
-            select(SearchDocument.id).where(value).order_by(SearchDocument.id.desc()).limit(limit)
-        )
+        choice = choose()
+        order: Any = SearchDocument.id.desc()  # GIN: the matches' ids, sorted
+        if choice.rum_schema is not None:  # RUM: the newest matches straight from the index
+            schema = db.engine.dialect.identifier_preparer.quote(choice.rum_schema)
+            order = SearchDocument.id.op(f"OPERATOR({schema}.<=|)")(literal_column(str(NEWEST)))
+        return select(SearchDocument.id).where(value).order_by(order).limit(limit)
     return (
         select(literal_column("rowid").label("id"))
         .select_from(text("search_fts"))
