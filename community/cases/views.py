@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import policy, search, transaction
 from community.accounts.queries import theme_choices
 from community.approaches.forms import FollowUpForm
-from community.cases import cycle, experts, follow_up, queries, services
+from community.cases import case_page, cycle, experts, follow_up, queries, services
 from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
@@ -22,6 +22,7 @@ from community.meetings import queries as meeting_queries
 from community.models import Case, Community
 from community.moderation.services import moderated_communities
 from community.pagination import id_arg
+from community.policy.case_page import case_page_rights
 
 bp = Blueprint("cases", __name__)
 
@@ -104,7 +105,7 @@ def render_case(
         "cases/show.html",
         community=community,
         case=case,
-        page=queries.case_page(case, id_arg("after")),
+        page=case_page.case_page(case, case_page_rights(current_user, case), id_arg("after")),
         form=form,
         preview=preview,
         allowed=policy.allowed_contribution_kinds(current_user, case),
