@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from community import policy
-from community.cases.queries import CONTRIBUTIONS_PER_PAGE
+from community.cases import queries
 from community.extensions import db
 from community.i18n import gettext, moment_formatter, translated
 from community.labels import CONTRIBUTION_KIND_LABELS, ORGANISATION_KIND_LABELS
@@ -126,7 +126,7 @@ def _rows(case: Case, after: int | None) -> list[Any]:
         )
         .where(Contribution.case_id == case.id)
         .order_by(Contribution.created_at, Contribution.id)
-        .limit(CONTRIBUTIONS_PER_PAGE + 1)
+        .limit(queries.CONTRIBUTIONS_PER_PAGE + 1)
     )
     if after is not None:  # keyset: the contributions after the given one, in the same order
         anchor = (
@@ -144,10 +144,11 @@ def _rows(case: Case, after: int | None) -> list[Any]:
 
 
 def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> CasePage:
-    """Up to CONTRIBUTIONS_PER_PAGE contributions, oldest first; `after`: the last one seen."""
+    """Up to a page of contributions, oldest first; `after`: the last one seen."""
     rows = _rows(case, after)
-    more = len(rows) > CONTRIBUTIONS_PER_PAGE
-    rows = rows[:CONTRIBUTIONS_PER_PAGE]
+    per_page = queries.CONTRIBUTIONS_PER_PAGE  # read when asked (tests set it lower)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
     kinds = translated(CONTRIBUTION_KIND_LABELS)
     organisation_kinds = translated(ORGANISATION_KIND_LABELS)
     moment = moment_formatter()
