@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import and_, func, or_, select
 
 from community import policy
 from community.cases import queries
 from community.extensions import db
-from community.i18n import gettext, moment_formatter, translated
+from community.i18n import Labels, gettext, moment_formatter, translated
 from community.labels import CONTRIBUTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from community.models import (
     Attachment,
@@ -37,6 +39,26 @@ from community.policy.case_page import (
     sees_hidden_row,
     values_row,
 )
+
+# The words every contribution shows, translated (and escaped) once per page and language.
+ROW_WORDS: Labels = {
+    "by": _l("door"),
+    "former": _l("een oud-lid"),
+    "expert": _l("Deskundige"),
+    "author": _l("Inbrenger"),
+    "valuable": _l("Waardevol"),
+    "waiting": _l("wacht op goedkeuring"),
+    "report": _l("Melden"),
+    "to_moderators": _l("bij de moderatoren"),
+    "hidden": _l("Verborgen door een moderator."),
+    "reason": _l("Reden:"),
+    "edit": _l("Bewerken"),
+    "unvalue": _l("Niet meer waardevol"),
+    "value": _l("Markeer als waardevol"),
+    "show_again": _l("Weer zichtbaar maken"),
+    "hide": _l("Verbergen"),
+    "hide_reason": _l("Reden"),
+}
 
 
 @dataclass(slots=True)
@@ -79,6 +101,7 @@ class CasePage:
 
     rights: CasePageRights
     contributions: list[ContributionRow]
+    words: dict[str, Markup] = field(default_factory=dict)  # ROW_WORDS, ready for the page
     by_phase: dict[str, list[ContributionRow]] = field(default_factory=dict)
     attachments: dict[tuple[str, int], list[Any]] = field(default_factory=dict)
     revisions: int = 0
@@ -194,7 +217,12 @@ def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> C
                 valuable_control=values_row(rights, author_id),
             )
         )
-    page = CasePage(rights=rights, contributions=contributions, after=after)
+    page = CasePage(
+        rights=rights,
+        contributions=contributions,
+        words={code: escape(text) for code, text in translated(ROW_WORDS).items()},
+        after=after,
+    )
     page.next_after = contributions[-1].id if more else None
     by_id = {c.id: c for c in contributions}
     for contribution in contributions:
