@@ -178,42 +178,58 @@ def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> C
     edited_on = gettext("bewerkt op %(moment)s", moment="\0")
     case_author_id = case.author_id
     contributions = []
-    for row in rows:
-        author_id = row.author_id
-        hidden = row.hidden_at is not None
+    # Unpacked in the order `_rows` selects: faster than a look-up per field and row.
+    for (
+        contribution_id,
+        kind,
+        phase,
+        parent_id,
+        author_id,
+        body_html,
+        valuable,
+        created_at,
+        edited_at,
+        hidden_at,
+        hidden_reason,
+        pending_review,
+        author_name,
+        organisation_name,
+        organisation_kind,
+        role,
+    ) in rows:
+        hidden = hidden_at is not None
         sees_hidden = sees_hidden_row(rights, author_id)
-        created_at = row.created_at
         contributions.append(
             ContributionRow(
-                id=row.id,
-                kind=row.kind,
-                kind_label=kinds.get(row.kind, row.kind),
-                phase=row.phase,
-                parent_id=row.parent_id,
+                id=contribution_id,
+                kind=kind,
+                kind_label=kinds.get(kind, kind),
+                phase=phase,
+                parent_id=parent_id,
                 author_id=author_id,
-                author_name=row.author_name,
-                organisation_name=row.organisation_name,
-                organisation_kind=row.organisation_kind,
+                author_name=author_name,
+                organisation_name=organisation_name,
+                organisation_kind=organisation_kind,
                 organisation_label=(
-                    organisation_kinds.get(row.organisation_kind, row.organisation_kind)
-                    if row.organisation_kind
+                    organisation_kinds.get(organisation_kind, organisation_kind)
+                    if organisation_kind
                     else ""
                 ),
-                expert=row.role == "expert" or row.kind == "expert_advice",
+                expert=role == "expert" or kind == "expert_advice",
                 by_case_author=author_id == case_author_id,
-                valuable=row.valuable,
-                pending_review=row.pending_review,
+                valuable=valuable,
+                pending_review=pending_review,
                 hidden=hidden,
-                hidden_reason=row.hidden_reason,
-                body_html=row.body_html,
+                hidden_reason=hidden_reason,
+                body_html=body_html,
                 created_at=created_at,
                 created_iso=created_at.isoformat(),
                 created=moment(created_at),
-                edited=edited_on.replace("\0", moment(row.edited_at)) if row.edited_at else "",
-                listed=not row.pending_review or sees_hidden,
-                readable=sees_contribution_row(rights, author_id, hidden, row.pending_review),
+                edited=edited_on.replace("\0", moment(edited_at)) if edited_at else "",
+                listed=not pending_review or sees_hidden,
+                readable=sees_contribution_row(rights, author_id, hidden, pending_review),
                 content_shown=not hidden or sees_hidden,
-                editable=edits_row(rights, author_id, row.phase),
+                editable=edits_row(rights, author_id, phase),
                 valuable_control=values_row(rights, author_id),
             )
         )
