@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -121,14 +121,25 @@ def format_moment(value: datetime | None) -> str:
 
     Written out instead of Babel's pattern formatter: pages show one per contribution.
     """
-    if value is None:
-        return ""
-    local = value.astimezone(AMSTERDAM)
+    return moment_formatter()(value)
+
+
+def moment_formatter() -> Callable[[datetime | None], str]:
+    """`format_moment` with the current language looked up once (a page of many rows)."""
     language = current_language()
-    month = _month_names(language)[local.month]
-    if language == "nl":
-        return f"{local.day} {month} {local.year}, {local.hour}.{local.minute:02d} uur"
-    return f"{local.day} {month} {local.year}, {local.hour}:{local.minute:02d}"
+    months = _month_names(language)
+    dutch = language == "nl"
+
+    def moment(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(AMSTERDAM)
+        month = months[local.month]
+        if dutch:
+            return f"{local.day} {month} {local.year}, {local.hour}.{local.minute:02d} uur"
+        return f"{local.day} {month} {local.year}, {local.hour}:{local.minute:02d}"
+
+    return moment
 
 
 def format_day(value: date | None) -> str:

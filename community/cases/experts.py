@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select, update
@@ -98,12 +99,14 @@ def open_requests_for(user: User) -> list[ExpertRequest]:
     )
 
 
-def open_requests_on(case: Case) -> list[ExpertRequest]:
+def open_requests_on(case: Case) -> list[Any]:
+    """The case page's open requests: who was asked, and by when (plain rows, no case)."""
     return list(
-        db.session.scalars(
-            select(ExpertRequest)
+        db.session.execute(
+            select(User.name.label("expert_name"), ExpertRequest.due_on)
+            .join(User, User.id == ExpertRequest.expert_id)
             .where(ExpertRequest.case_id == case.id, ExpertRequest.answered_at.is_(None))
-            .order_by(ExpertRequest.due_on)
+            .order_by(ExpertRequest.due_on, ExpertRequest.id)
         )
     )
 

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import lazyload, load_only
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
 from community import policy
 from community.extensions import db
 from community.models import (
     Approach,
-    Attachment,
     Case,
     CaseRevision,
     Community,
     Contribution,
-    Membership,
     Theme,
 )
 
@@ -71,28 +67,6 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
     return query
 
 
-@dataclass
-class CasePage:
-    """Everything the case page shows, loaded in a fixed number of queries."""
-
-    contributions: list[Contribution]
-    replies: dict[int, list[Contribution]] = field(default_factory=dict)
-    by_phase: dict[str, list[Contribution]] = field(default_factory=dict)
-    attachments: dict[tuple[str, int], list[Attachment]] = field(default_factory=dict)
-    roles: dict[int, str] = field(default_factory=dict)
-    revisions: int = 0
-    after: int | None = None  # this page starts after that contribution (None: the first)
-    next_after: int | None = None  # the next page starts after this one (None: no more)
-
-    @property
-    def valuable(self) -> list[Contribution]:
-        return [c for c in self.contributions if c.valuable]
-
-    @property
-    def reflections(self) -> list[Contribution]:
-        return [c for c in self.contributions if c.kind == "reflection"]
-
-
 # Contributions per case page: every case in the benchmark (up to 260) fits on one, but
 # what a page loads stays bounded however long a discussion runs.
 CONTRIBUTIONS_PER_PAGE = 250
@@ -127,82 +101,6 @@ def page_start_for(case: Case, contribution: Contribution) -> int | None:
         .offset(start - 1)
         .limit(1)
     )
-
-
-def case_page(case: Case, after: int | None = None) -> CasePage:
-    """Up to CONTRIBUTIONS_PER_PAGE contributions, oldest first; `after`: the last one seen."""
-    statement = (
-        select(Contribution, Membership.role)
-        .outerjoin(
-            Membership,
-            and_(
-                Membership.user_id == Contribution.author_id,
-                Membership.community_id == case.community_id,
-                policy.active_memberships(),
-            ),
-        )
-        .where(Contribution.case_id == case.id)
-        .order_by(Contribution.created_at, Contribution.id)
-        .limit(CONTRIBUTIONS_PER_PAGE + 1)
-    )
-    if after is not None:  # keyset: the contributions after the given one, in the same order
-        anchor = (
-            select(Contribution.created_at)
-            .where(Contribution.id == after, Contribution.case_id == case.id)
-            .scalar_subquery()
-        )
-        statement = statement.where(
-            or_(
-                Contribution.created_at > anchor,
-                and_(Contribution.created_at == anchor, Contribution.id > after),
-            )
-        )
-    rows = db.session.execute(statement).all()
-    more = len(rows) > CONTRIBUTIONS_PER_PAGE
-    rows = rows[:CONTRIBUTIONS_PER_PAGE]
-    contributions = [contribution for contribution, _role in rows]
-    for contribution in contributions:  # the policies ask each for its case: it is this one
-        set_committed_value(contribution, "case", case)
-    page = CasePage(contributions=contributions, after=after)
-    page.next_after = contributions[-1].id if more else None
-    page.roles = {c.author_id: role for c, role in rows if c.author_id and role}
-    on_page = {c.id for c in contributions}
-    for contribution in contributions:
-        # A reply whose contribution is on an earlier page is shown on its own.
-        if contribution.parent_id is None or contribution.parent_id not in on_page:
-            page.by_phase.setdefault(contribution.phase, []).append(contribution)
-        else:
-            page.replies.setdefault(contribution.parent_id, []).append(contribution)
-    contribution_ids = [c.id for c in contributions]
-    attachments = db.session.scalars(
-        select(Attachment)
-        .where(
-            or_(
-                (Attachment.owner_type == "case") & (Attachment.owner_id == case.id),
-                (Attachment.owner_type == "contribution")
-                & Attachment.owner_id.in_(contribution_ids or [0]),
-            )
-        )
-        .order_by(Attachment.id)
-    )
-    for attachment in attachments:
-        page.attachments.setdefault((attachment.owner_type, attachment.owner_id), []).append(
-            attachment
-        )
-    # A case never edited (version 1) has no earlier versions to count.
-    page.revisions = (
-        int(
-            db.session.scalar(
-                select(func.count())
-                .select_from(CaseRevision)
-                .where(CaseRevision.case_id == case.id)
-            )
-            or 0
-        )
-        if case.version > 1
-        else 0
-    )
-    return page
 
 
 def revisions(case: Case) -> list[CaseRevision]:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import policy, search, transaction
 from community.accounts.queries import theme_choices
 from community.approaches.forms import FollowUpForm
-from community.cases import cycle, experts, follow_up, queries, services
+from community.cases import case_page, cycle, experts, follow_up, queries, services
 from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
@@ -22,6 +22,7 @@ from community.meetings import queries as meeting_queries
 from community.models import Case, Community
 from community.moderation.services import moderated_communities
 from community.pagination import id_arg
+from community.policy.case_page import case_page_rights
 
 bp = Blueprint("cases", __name__)
 
@@ -87,33 +88,40 @@ def new_case(slug: str) -> str | BaseResponse:
 @bp.route("/c/<slug>/cases/<int:case_id>")
 def show_case(slug: str, case_id: int) -> str:
     community, case = load_case(slug, case_id)
-    return render_case(community, case, ContributionForm())
+    return render_case(community, case)
 
 
 def render_case(
     community: Community,
     case: Case,
-    form: ContributionForm,
+    form: ContributionForm | None = None,
     preview: str = "",
     follow_up_form: FollowUpForm | None = None,
 ) -> str:
-    expert_form = ExpertRequestForm()
+    # Each form only where the page shows it.
+    allowed = policy.allowed_contribution_kinds(current_user, case)
+    if form is None and allowed:
+        form = ContributionForm()
+    expert_form = None
     if policy.can_request_experts(current_user, case):
+        expert_form = ExpertRequestForm()
         expert_form.experts.choices = [(e.id, e.name) for e in experts.experts_of(case)]
+    if follow_up_form is None and policy.can_write_follow_up(current_user, case):
+        follow_up_form = FollowUpForm(obj=case)
     return render_template(
         "cases/show.html",
         community=community,
         case=case,
-        page=queries.case_page(case, id_arg("after")),
+        page=case_page.case_page(case, case_page_rights(current_user, case), id_arg("after")),
         form=form,
         preview=preview,
-        allowed=policy.allowed_contribution_kinds(current_user, case),
+        allowed=allowed,
         next_phases=[
             p for p in cycle.next_phases(case.phase) if policy.can_move_case(current_user, case, p)
         ],
         expert_form=expert_form,
         open_requests=experts.open_requests_on(case),
-        follow_up_form=follow_up_form or FollowUpForm(obj=case),
+        follow_up_form=follow_up_form,
         approaches=queries.approaches_of(case),
         meetings=meeting_queries.meetings_of_case(case),
         similar=search.similar(current_user, case.title, case.theme_id, exclude_case=case.id),
@@ -219,7 +227,7 @@ def write_follow_up(slug: str, case_id: int) -> str | BaseResponse:
     target = url_for("cases.show_case", slug=slug, case_id=case.id) + "#terugkoppeling"
     if not form.validate_on_submit():
         # Shown again with the error (or the BSN warning) beside the field, the text kept.
-        return render_case(community, case, ContributionForm(), follow_up_form=form)
+        return render_case(community, case, follow_up_form=form)
     follow_up.write_follow_up(current_user, case, form.follow_up.data or "", client_ip())
     flash_success(_("Dank je voor je terugkoppeling."))
     return redirect(target)
