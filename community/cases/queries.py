@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
@@ -20,6 +20,7 @@ from community.models import (
     Community,
     Contribution,
     Membership,
+    Organisation,
     Theme,
 )
 
@@ -50,7 +51,9 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
     if not policy.can_moderate_content(user, community):
         query = query.where(or_(Case.hidden_at.is_(None), Case.author_id == user.id))
     query = query.order_by(Case.last_activity_at.desc(), Case.id.desc()).options(
-        # What the list shows: not the texts, the author or the community (the page's own).
+        # What the list shows: not the texts, the author or the community (the page's own);
+        # the theme's name comes from the page's list of themes, the organisation's name
+        # is all of it that the list shows.
         load_only(
             Case.community_id,
             Case.author_id,
@@ -63,6 +66,8 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
         ),
         lazyload(Case.author),
         lazyload(Case.community),
+        lazyload(Case.theme),
+        joinedload(Case.organisation).load_only(Organisation.name),
     )
     if phase:
         query = query.where(Case.phase == phase)

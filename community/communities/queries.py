@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
@@ -88,10 +88,11 @@ def open_invitations(community: Community) -> list[Invitation]:
     )
 
 
-def member_organisations(community: Community) -> list[Organisation]:
+def member_organisations(community: Community) -> list[Row[tuple[int, str, str]]]:
+    """Id, name and kind of the organisations of the active members (all the page shows)."""
     return list(
-        db.session.scalars(
-            select(Organisation)
+        db.session.execute(
+            select(Organisation.id, Organisation.name, Organisation.kind)
             .join(User, User.organisation_id == Organisation.id)
             .join(
                 Membership,
@@ -99,7 +100,7 @@ def member_organisations(community: Community) -> list[Organisation]:
             )
             .where(policy.active_memberships())
             .distinct()
-            .order_by(Organisation.name)
+            .order_by(Organisation.name, Organisation.id)
         )
     )
 
