@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -170,15 +171,33 @@ def overview(user: Any) -> tuple[Overview, Pagination]:
     return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered), page
 
 
-def organisations_with_approaches(user: Any) -> list[Organisation]:
-    """Organisations of the approaches the user may see (nothing learnt from closed ones)."""
+def organisations_with_approaches(user: Any) -> list[Row[tuple[str, str]]]:
+    """Slug and name of the organisations of the approaches the user may see (nothing
+    learnt from closed ones): the library's filter shows no more."""
     return list(
-        db.session.scalars(
-            select(Organisation)
+        db.session.execute(
+            select(Organisation.slug, Organisation.name)
             .where(Organisation.id.in_(select(Approach.organisation_id).where(visible(user))))
             .order_by(Organisation.name)
         )
     )
+
+
+# What a card in the library shows: not the texts, the author or the community; the
+# theme's name comes from the page's list of themes.
+LIBRARY_CARD = (
+    load_only(
+        Approach.title,
+        Approach.summary,
+        Approach.scope,
+        Approach.organisation_id,
+        Approach.theme_id,
+    ),
+    lazyload(Approach.community),
+    lazyload(Approach.author),
+    lazyload(Approach.theme),
+    joinedload(Approach.organisation).load_only(Organisation.name),
+)
 
 
 def versions(approach: Approach) -> list[ApproachVersion]:

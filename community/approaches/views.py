@@ -47,7 +47,9 @@ def _data(form: ApproachForm) -> services.ApproachData:
 def list_approaches() -> str:
     args = {name: request.args.get(name) or None for name in ("theme", "kind", "city", "q")}
     sort = "adopted" if request.args.get("sort") == "adopted" else "recent"
-    page = paginate_by_id(queries.library(current_user, sort=sort, **args), 20)
+    page = paginate_by_id(
+        queries.library(current_user, sort=sort, **args), 20, *queries.LIBRARY_CARD
+    )
     return render_template(
         "approaches/list.html",
         page=page,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Row, and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, load_only, selectinload
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -25,9 +25,22 @@ ROLE_ORDER = {"moderator": 0, "expert": 1, "member": 2}
 
 
 def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
-    """The communities the user may know of (`policy.visible_communities`), not archived."""
-    query = select(Community).where(
-        policy.visible_communities(user), Community.archived_at.is_(None)
+    """The communities the user may know of (`policy.visible_communities`), not archived,
+    with what the directory shows (the theme's name comes from the page's theme list)."""
+    query = (
+        select(Community)
+        .where(policy.visible_communities(user), Community.archived_at.is_(None))
+        .options(
+            load_only(
+                Community.name,
+                Community.slug,
+                Community.summary,
+                Community.theme_id,
+                Community.visibility,
+                Community.archived_at,
+            ),
+            lazyload(Community.theme),
+        )
     )
     if theme_slug:
         query = query.join(Theme, Theme.id == Community.theme_id).where(Theme.slug == theme_slug)

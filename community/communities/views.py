@@ -25,10 +25,11 @@ bp = Blueprint("communities", __name__)
 def list_communities() -> str:
     theme = request.args.get("theme") or None
     page = paginate(queries.directory(current_user, theme), 20)
-    # Counts are content: only of communities whose count the user may see.
-    counts = services.member_counts(
-        [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
-    )
+    # Counts are content: only of communities whose count the user may see (the page
+    # shows a count for exactly the communities in `counts`).
+    shown = [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
+    found = services.member_counts(shown)
+    counts = {community_id: found.get(community_id, 0) for community_id in shown}
     return render_template(
         "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
     )
