@@ -18,9 +18,11 @@ from community.models import (
     ApproachSource,
     ApproachVersion,
     Attachment,
+    Case,
     Contribution,
     Organisation,
     Theme,
+    User,
 )
 from community.pagination import paginate_by_id
 
@@ -81,6 +83,16 @@ def library(
     return query
 
 
+# The approach page, in the approach's own query: what it shows of the source case and
+# the name of who changed it last (instead of two lazy loads of whole rows).
+APPROACH_PAGE = (
+    joinedload(Approach.case)
+    .load_only(Case.title, Case.community_id, Case.hidden_at, Case.follow_up, Case.follow_up_html)
+    .lazyload("*"),
+    joinedload(Approach.updated_by).load_only(User.name).lazyload("*"),
+)
+
+
 @dataclass
 class ApproachPage:
     adoptions: list[Adoption]
@@ -105,6 +117,11 @@ def approach_page(approach: Approach, *, with_sources: bool) -> ApproachPage:
                 .join(ApproachSource, ApproachSource.contribution_id == Contribution.id)
                 .where(ApproachSource.approach_id == approach.id)
                 .order_by(Contribution.created_at)
+                # What the list of sources shows: a link, the kind and the author's name.
+                .options(
+                    load_only(Contribution.case_id, Contribution.kind),
+                    joinedload(Contribution.author).load_only(User.name).lazyload("*"),
+                )
             )
         )
     page.attachments = list(

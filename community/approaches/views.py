@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
@@ -22,8 +23,8 @@ from community.pagination import MAX_ID, paginate_by_id
 bp = Blueprint("approaches", __name__)
 
 
-def load_approach(approach_id: int) -> Approach:
-    approach = db.session.get(Approach, approach_id)
+def load_approach(approach_id: int, *options: ORMOption) -> Approach:
+    approach = db.session.get(Approach, approach_id, options=options)
     if approach is None or not policy.can_view_approach(current_user, approach):
         abort(404)
     return approach
@@ -121,7 +122,7 @@ def new_approach(slug: str) -> str | BaseResponse:
 
 @bp.route("/approaches/<int:approach_id>")
 def show_approach(approach_id: int) -> str:
-    approach = load_approach(approach_id)
+    approach = load_approach(approach_id, *queries.APPROACH_PAGE)
     return _render(approach, AdoptionForm(), prefill=True)
 
 

@@ -48,11 +48,17 @@ def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
 
 
 def my_communities(user: Any) -> list[Community]:
+    """The user's communities, with what the home page shows of them."""
     if not policy.member_community_ids(user):
         return []
     return list(
         db.session.scalars(
-            select(Community).where(policy.member_communities(user)).order_by(Community.name)
+            select(Community)
+            .where(policy.member_communities(user))
+            .order_by(Community.name)
+            .options(
+                load_only(Community.name, Community.slug, Community.theme_id, Community.archived_at)
+            )
         )
     )
 
