@@ -88,6 +88,12 @@ def gettext(string: str, **variables: Any) -> str:
     return translated % variables if variables else translated
 
 
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`flask_babel.ngettext` through the per-locale cache, for code called per row."""
+    variables.setdefault("num", num)
+    return str(translations().ungettext(singular, plural, num)) % variables
+
+
 def translated(labels: Labels) -> Mapping[str, str]:
     """A module's dictionary of lazy labels in the current language, translated once.
 
@@ -116,15 +122,16 @@ def _month_names(language: str) -> dict[int, str]:
     return dict(Locale.parse(language).months["format"]["wide"])
 
 
-def format_moment(value: datetime | None) -> str:
+def format_moment(value: datetime | None, language: str | None = None) -> str:
     """'1 mei 2026, 9.30 uur' in Dutch, '1 May 2026, 9:30' in English (Amsterdam time).
 
     Written out instead of Babel's pattern formatter: pages show one per contribution.
+    `language` is the current one unless given (by code formatting many at once).
     """
     if value is None:
         return ""
     local = value.astimezone(AMSTERDAM)
-    language = current_language()
+    language = language or current_language()
     month = _month_names(language)[local.month]
     if language == "nl":
         return f"{local.day} {month} {local.year}, {local.hour}.{local.minute:02d} uur"

@@ -54,7 +54,14 @@ def test_home_without_requests_shows_no_advice_section(client, logged_in):
 
 
 def test_community_home_shows_theme_organisation_phase_and_member_organisations(
-    client, make_community, make_membership, make_user, make_case, make_theme, make_organisation
+    client,
+    make_community,
+    make_membership,
+    make_user,
+    make_case,
+    make_contribution,
+    make_theme,
+    make_organisation,
 ):
     theme = make_theme(name_nl="Betaalbaar wonen", name_en="Affordable housing")
     corporatie = make_organisation(name="Woonstede", kind="woningcorporatie")
@@ -63,7 +70,11 @@ def test_community_home_shows_theme_organisation_phase_and_member_organisations(
     reader = make_user()
     make_membership(author, community)
     make_membership(reader, community)
-    make_case(community, author, title="Leegstand boven winkels", phase="advice", theme_id=theme.id)
+    case = make_case(
+        community, author, title="Leegstand boven winkels", phase="advice", theme_id=theme.id
+    )
+    make_contribution(case, reader)
+    make_contribution(case, author, hidden_at=utcnow())  # not counted
     login(client, reader.email)
     page = client.get(f"/c/{community.slug}").get_data(as_text=True)
     assert "Leegstand boven winkels" in page
@@ -71,11 +82,17 @@ def test_community_home_shows_theme_organisation_phase_and_member_organisations(
     assert " · Betaalbaar wonen" in page
     assert " · Woonstede" in page
     assert 'Woonstede <span class="badge badge--woningcorporatie">woningcorporatie</span>' in page
+    assert f'href="/c/{community.slug}/cases/{case.id}">Leegstand boven winkels</a>' in page
+    assert " · 1 bijdrage" in page
+    assert " · laatste activiteit " in page
 
     client.post("/language", data={"language": "en"})
     page = client.get(f"/c/{community.slug}").get_data(as_text=True)
     assert " · Affordable housing" in page
     assert '<span class="badge badge--woningcorporatie">housing association</span>' in page
+    assert '<span class="badge badge--phase">Advice round</span>' in page
+    assert " · 1 contribution" in page
+    assert " · last activity on " in page
 
 
 def test_directory_shows_counts_only_where_the_policy_allows(

@@ -11,6 +11,7 @@ from community import policy
 from community.accounts.queries import theme_choices
 from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
+from community.communities.case_cards import case_cards
 from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
 from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
@@ -58,18 +59,20 @@ def show_community(slug: str) -> str:
     phase = request.args.get("phase") or None
     theme = request.args.get("theme") or None
     cases = paginate(case_queries.case_list(community, current_user, phase, theme), 20)
+    counts = case_queries.contribution_counts([case.id for case in cases.items])
+    themes = queries.themes()
     return render_template(
         "communities/home.html",
         community=community,
         organisations=queries.member_organisations(community),
         member_count=services.member_counts([community.id]).get(community.id, 0),
         cases=cases,
+        cards=case_cards(community, cases.items, counts, themes),
         meetings=meeting_queries.upcoming(community),
         follow_form=FollowForm(obj=current_user.membership_in(community)),
-        counts=case_queries.contribution_counts([case.id for case in cases.items]),
         phase=phase,
         theme=theme,
-        themes=queries.themes(),
+        themes=themes,
     )
 
 
