@@ -12,6 +12,7 @@ from community import policy
 from community.accounts.queries import theme_choices
 from community.approaches import chart, queries, services
 from community.approaches.forms import AdoptionForm, ApproachForm
+from community.approaches.library_cards import library_cards
 from community.communities import access
 from community.communities.queries import themes
 from community.exceptions import DomainError
@@ -51,13 +52,15 @@ def list_approaches() -> str:
     page = paginate_by_id(
         queries.library(current_user, sort=sort, **args), 20, *queries.LIBRARY_CARD
     )
+    all_themes = themes()
+    counts = queries.adoption_counts([a.id for a in page.items])
     return render_template(
         "approaches/list.html",
         page=page,
-        counts=queries.adoption_counts([a.id for a in page.items]),
+        cards=library_cards(page.items, counts, all_themes),
         args=args,
         sort=sort,
-        themes=themes(),
+        themes=all_themes,
         kinds=ORGANISATION_KINDS,
         cities=queries.organisations_with_approaches(current_user),
     )
