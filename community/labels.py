@@ -168,6 +168,16 @@ def kind_labels() -> Mapping[str, str]:
     return translated(ORGANISATION_KIND_LABELS)
 
 
+def role_labels() -> Mapping[str, str]:
+    """Every membership role's label, for a page that shows one per row."""
+    return translated(ROLE_LABELS)
+
+
+def membership_status_labels() -> Mapping[str, str]:
+    """Every membership status's label, for a page that shows one per row."""
+    return translated(MEMBERSHIP_STATUS_LABELS)
+
+
 def phase_labels() -> Mapping[str, str]:
     """Every phase's label, for a page that shows one per row."""
     return translated(PHASE_LABELS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
@@ -30,16 +30,20 @@ PHASE_ORDER = ("questions", "advice", "reflection", "closed")
 def contribution_counts(case_ids: list[int]) -> dict[int, int]:
     if not case_ids:
         return {}
-    rows = db.session.execute(
-        select(Contribution.case_id, func.count())
-        .where(
-            Contribution.case_id.in_(case_ids),
-            Contribution.hidden_at.is_(None),
-            Contribution.pending_review.is_(False),
-        )
-        .group_by(Contribution.case_id)
-    ).all()
+    rows = db.session.execute(_CONTRIBUTION_COUNTS, {"case_ids": case_ids}).all()
     return {case_id: count for case_id, count in rows}
+
+
+# Built once (the ids are a parameter): building the statement cost as much as running it.
+_CONTRIBUTION_COUNTS = (
+    select(Contribution.case_id, func.count())
+    .where(
+        Contribution.case_id.in_(bindparam("case_ids", expanding=True)),
+        Contribution.hidden_at.is_(None),
+        Contribution.pending_review.is_(False),
+    )
+    .group_by(Contribution.case_id)
+)
 
 
 def case_list(community: Community, user: Any, phase: str | None, theme: str | None) -> Select[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Row, and_, bindparam, select
 from sqlalchemy.orm import lazyload, load_only, selectinload
 from sqlalchemy.sql import Select
 
@@ -64,7 +64,10 @@ def my_communities(user: Any) -> list[Community]:
 
 
 def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.pillar, Theme.name_nl)))
+    return list(db.session.scalars(_THEMES))
+
+
+_THEMES = select(Theme).order_by(Theme.pillar, Theme.name_nl)  # built once
 
 
 def active_members(community: Community) -> Select[tuple[Membership]]:
@@ -109,19 +112,20 @@ def open_invitations(community: Community) -> list[Invitation]:
 
 def member_organisations(community: Community) -> list[Row[tuple[int, str, str]]]:
     """Id, name and kind of the organisations of the active members (all the page shows)."""
-    return list(
-        db.session.execute(
-            select(Organisation.id, Organisation.name, Organisation.kind)
-            .join(User, User.organisation_id == Organisation.id)
-            .join(
-                Membership,
-                and_(Membership.user_id == User.id, Membership.community_id == community.id),
-            )
-            .where(policy.active_memberships())
-            .distinct()
-            .order_by(Organisation.name, Organisation.id)
-        )
+    return list(db.session.execute(_MEMBER_ORGANISATIONS, {"community_id": community.id}))
+
+
+_MEMBER_ORGANISATIONS = (  # built once: the community is a parameter
+    select(Organisation.id, Organisation.name, Organisation.kind)
+    .join(User, User.organisation_id == Organisation.id)
+    .join(
+        Membership,
+        and_(Membership.user_id == User.id, Membership.community_id == bindparam("community_id")),
     )
+    .where(policy.active_memberships())
+    .distinct()
+    .order_by(Organisation.name, Organisation.id)
+)
 
 
 def history(community: Community) -> Select[tuple[AuditEvent]]:

@@ -12,6 +12,7 @@ from community.accounts.queries import theme_choices
 from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
 from community.communities.case_cards import case_cards
+from community.communities.directory_cards import directory_cards
 from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
 from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
@@ -31,8 +32,10 @@ def list_communities() -> str:
     shown = [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
     found = services.member_counts(shown)
     counts = {community_id: found.get(community_id, 0) for community_id in shown}
+    themes = queries.themes()
+    cards = directory_cards(page.items, counts, current_user.memberships_by_community(), themes)
     return render_template(
-        "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
+        "communities/directory.html", page=page, cards=cards, theme=theme, themes=themes
     )
 
 
