@@ -88,6 +88,12 @@ def gettext(string: str, **variables: Any) -> str:
     return translated % variables if variables else translated
 
 
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`flask_babel.ngettext` through the per-locale cache, for code called per row."""
+    variables.setdefault("num", num)
+    return str(translations().ungettext(singular, plural, num)) % variables
+
+
 def translated(labels: Labels) -> Mapping[str, str]:
     """A module's dictionary of lazy labels in the current language, translated once.
 
@@ -116,17 +122,18 @@ def _month_names(language: str) -> dict[int, str]:
     return dict(Locale.parse(language).months["format"]["wide"])
 
 
-def format_moment(value: datetime | None) -> str:
+def format_moment(value: datetime | None, language: str | None = None) -> str:
     """'1 mei 2026, 9.30 uur' in Dutch, '1 May 2026, 9:30' in English (Amsterdam time).
 
     Written out instead of Babel's pattern formatter: pages show one per contribution.
+    `language` is the current one unless given (by code formatting many at once).
     """
-    return moment_formatter()(value)
+    return moment_formatter(language)(value)
 
 
-def moment_formatter() -> Callable[[datetime | None], str]:
-    """`format_moment` with the current language looked up once (a page of many rows)."""
-    language = current_language()
+def moment_formatter(language: str | None = None) -> Callable[[datetime | None], str]:
+    """`format_moment` with the language (the current one unless given) looked up once."""
+    language = language or current_language()
     months = _month_names(language)
     dutch = language == "nl"
 

@@ -8,6 +8,8 @@ language (`community.i18n.translated`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 
 from community.i18n import Labels, translated
@@ -159,6 +161,26 @@ def method_label(method: str) -> str:
 
 def audit_label(action: str) -> str:
     return translated(AUDIT_LABELS).get(action, action)
+
+
+def kind_labels() -> Mapping[str, str]:
+    """Every organisation kind's label, for a page that shows one per row."""
+    return translated(ORGANISATION_KIND_LABELS)
+
+
+def role_labels() -> Mapping[str, str]:
+    """Every membership role's label, for a page that shows one per row."""
+    return translated(ROLE_LABELS)
+
+
+def membership_status_labels() -> Mapping[str, str]:
+    """Every membership status's label, for a page that shows one per row."""
+    return translated(MEMBERSHIP_STATUS_LABELS)
+
+
+def phase_labels() -> Mapping[str, str]:
+    """Every phase's label, for a page that shows one per row."""
+    return translated(PHASE_LABELS)
 
 
 def phase_label(phase: str) -> str:

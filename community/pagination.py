@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql import Select
 from werkzeug.routing import IntegerConverter
 
@@ -28,14 +29,16 @@ def id_arg(name: str) -> int | None:
     return value if value is not None and 0 < value <= MAX_ID else None
 
 
-def paginate_by_id(query: Select[Any], per_page: int) -> Pagination:
+def paginate_by_id(query: Select[Any], per_page: int, *options: ORMOption) -> Pagination:
     """`paginate` for a list of one entity with joined relations: filter, sort and count
-    the ids alone, then load the page's rows (and their joins) by id. Sorting the joined
-    rows of every match before the LIMIT is what made long lists slow."""
+    the ids alone, then load the page's rows (and their joins) by id, with `options`
+    (what the list shows). Sorting the joined rows of every match before the LIMIT is
+    what made long lists slow."""
     entity = query.column_descriptions[0]["entity"]
     page = paginate(query.with_only_columns(entity.id), per_page)
     ids = list(page.items)
-    rows = {row.id: row for row in db.session.scalars(select(entity).where(entity.id.in_(ids)))}
+    load = select(entity).where(entity.id.in_(ids)).options(*options)
+    rows = {row.id: row for row in db.session.scalars(load)}
     page.items = [rows[i] for i in ids if i in rows]
     return page
 

@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
         method_label=labels.method_label,
         audit_label=labels.audit_label,
         phase_label=labels.phase_label,
+        phase_labels=labels.phase_labels,
+        kind_labels=labels.kind_labels,
         phase_explanation=labels.phase_explanation,
         contribution_label=labels.kind_of_contribution_label,
         adoption_status_label=labels.adoption_status_label,
@@ -72,4 +74,9 @@ def init_app(app: Flask) -> None:
         def theme_name(theme: Any) -> str:
             return str(theme.name(i18n.current_language()))
 
-        return {"theme_name": theme_name}
+        def theme_names(themes: Any) -> dict[int, str]:
+            """Theme id -> name in the current language, for a page that shows one per row."""
+            language = i18n.current_language()
+            return {theme.id: str(theme.name(language)) for theme in themes}
+
+        return {"theme_name": theme_name, "theme_names": theme_names}

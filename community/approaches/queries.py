@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Row, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -17,9 +18,11 @@ from community.models import (
     ApproachSource,
     ApproachVersion,
     Attachment,
+    Case,
     Contribution,
     Organisation,
     Theme,
+    User,
 )
 from community.pagination import paginate_by_id
 
@@ -32,12 +35,19 @@ def visible(user: Any) -> ColumnElement[bool]:
 def adoption_counts(approach_ids: list[int]) -> dict[int, int]:
     if not approach_ids:
         return {}
-    rows = db.session.execute(
-        select(Adoption.approach_id, func.count())
-        .where(Adoption.approach_id.in_(approach_ids), Adoption.status != "stopped")
-        .group_by(Adoption.approach_id)
-    ).all()
+    rows = db.session.execute(_ADOPTION_COUNTS, {"approach_ids": approach_ids}).all()
     return {approach_id: count for approach_id, count in rows}
+
+
+# Built once (the ids are a parameter): building the statement cost as much as running it.
+_ADOPTION_COUNTS = (
+    select(Adoption.approach_id, func.count())
+    .where(
+        Adoption.approach_id.in_(bindparam("approach_ids", expanding=True)),
+        Adoption.status != "stopped",
+    )
+    .group_by(Adoption.approach_id)
+)
 
 
 def library(
@@ -80,6 +90,16 @@ def library(
     return query
 
 
+# The approach page, in the approach's own query: what it shows of the source case and
+# the name of who changed it last (instead of two lazy loads of whole rows).
+APPROACH_PAGE = (
+    joinedload(Approach.case)
+    .load_only(Case.title, Case.community_id, Case.hidden_at, Case.follow_up, Case.follow_up_html)
+    .lazyload("*"),
+    joinedload(Approach.updated_by).load_only(User.name).lazyload("*"),
+)
+
+
 @dataclass
 class ApproachPage:
     adoptions: list[Adoption]
@@ -104,6 +124,11 @@ def approach_page(approach: Approach, *, with_sources: bool) -> ApproachPage:
                 .join(ApproachSource, ApproachSource.contribution_id == Contribution.id)
                 .where(ApproachSource.approach_id == approach.id)
                 .order_by(Contribution.created_at)
+                # What the list of sources shows: a link, the kind and the author's name.
+                .options(
+                    load_only(Contribution.case_id, Contribution.kind),
+                    joinedload(Contribution.author).load_only(User.name).lazyload("*"),
+                )
             )
         )
     page.attachments = list(
@@ -170,15 +195,33 @@ def overview(user: Any) -> tuple[Overview, Pagination]:
     return Overview(approaches=approaches, adoptions=adoptions, by_organisation=ordered), page
 
 
-def organisations_with_approaches(user: Any) -> list[Organisation]:
-    """Organisations of the approaches the user may see (nothing learnt from closed ones)."""
+def organisations_with_approaches(user: Any) -> list[Row[tuple[str, str]]]:
+    """Slug and name of the organisations of the approaches the user may see (nothing
+    learnt from closed ones): the library's filter shows no more."""
     return list(
-        db.session.scalars(
-            select(Organisation)
+        db.session.execute(
+            select(Organisation.slug, Organisation.name)
             .where(Organisation.id.in_(select(Approach.organisation_id).where(visible(user))))
             .order_by(Organisation.name)
         )
     )
+
+
+# What a card in the library shows: not the texts, the author or the community; the
+# theme's name comes from the page's list of themes.
+LIBRARY_CARD = (
+    load_only(
+        Approach.title,
+        Approach.summary,
+        Approach.scope,
+        Approach.organisation_id,
+        Approach.theme_id,
+    ),
+    lazyload(Approach.community),
+    lazyload(Approach.author),
+    lazyload(Approach.theme),
+    joinedload(Approach.organisation).load_only(Organisation.name),
+)
 
 
 def versions(approach: Approach) -> list[ApproachVersion]:

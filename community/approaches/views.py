@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.interfaces import ORMOption
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import policy
 from community.accounts.queries import theme_choices
 from community.approaches import chart, queries, services
 from community.approaches.forms import AdoptionForm, ApproachForm
+from community.approaches.library_cards import library_cards
 from community.communities import access
 from community.communities.queries import themes
 from community.exceptions import DomainError
@@ -22,8 +24,8 @@ from community.pagination import MAX_ID, paginate_by_id
 bp = Blueprint("approaches", __name__)
 
 
-def load_approach(approach_id: int) -> Approach:
-    approach = db.session.get(Approach, approach_id)
+def load_approach(approach_id: int, *options: ORMOption) -> Approach:
+    approach = db.session.get(Approach, approach_id, options=options)
     if approach is None or not policy.can_view_approach(current_user, approach):
         abort(404)
     return approach
@@ -47,14 +49,18 @@ def _data(form: ApproachForm) -> services.ApproachData:
 def list_approaches() -> str:
     args = {name: request.args.get(name) or None for name in ("theme", "kind", "city", "q")}
     sort = "adopted" if request.args.get("sort") == "adopted" else "recent"
-    page = paginate_by_id(queries.library(current_user, sort=sort, **args), 20)
+    page = paginate_by_id(
+        queries.library(current_user, sort=sort, **args), 20, *queries.LIBRARY_CARD
+    )
+    all_themes = themes()
+    counts = queries.adoption_counts([a.id for a in page.items])
     return render_template(
         "approaches/list.html",
         page=page,
-        counts=queries.adoption_counts([a.id for a in page.items]),
+        cards=library_cards(page.items, counts, all_themes),
         args=args,
         sort=sort,
-        themes=themes(),
+        themes=all_themes,
         kinds=ORGANISATION_KINDS,
         cities=queries.organisations_with_approaches(current_user),
     )
@@ -119,7 +125,7 @@ def new_approach(slug: str) -> str | BaseResponse:
 
 @bp.route("/approaches/<int:approach_id>")
 def show_approach(approach_id: int) -> str:
-    approach = load_approach(approach_id)
+    approach = load_approach(approach_id, *queries.APPROACH_PAGE)
     return _render(approach, AdoptionForm(), prefill=True)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 
 from community import audit, policy
 from community.cases.services import case_data
@@ -79,6 +79,15 @@ def request_experts(
     return created
 
 
+def _open_requests_to(user: User, member_of: list[int]) -> ColumnElement[bool]:
+    return and_(
+        ExpertRequest.expert_id == user.id,
+        ExpertRequest.answered_at.is_(None),
+        Case.community_id.in_(member_of),
+        Case.phase.in_(("questions", "advice")),
+    )
+
+
 def open_requests_for(user: User) -> list[ExpertRequest]:
     """Open requests to this expert, in communities where they are still an active member."""
     member_of = policy.member_community_ids(user)
@@ -88,14 +97,25 @@ def open_requests_for(user: User) -> list[ExpertRequest]:
         db.session.scalars(
             select(ExpertRequest)
             .join(Case, Case.id == ExpertRequest.case_id)
-            .where(
-                ExpertRequest.expert_id == user.id,
-                ExpertRequest.answered_at.is_(None),
-                Case.community_id.in_(member_of),
-                Case.phase.in_(("questions", "advice")),
-            )
+            .where(_open_requests_to(user, member_of))
             .order_by(ExpertRequest.due_on, ExpertRequest.id)
         )
+    )
+
+
+def open_request_count_for(user: User) -> int:
+    """How many `open_requests_for(user)` there are (the home page shows no more)."""
+    member_of = policy.member_community_ids(user)
+    if not member_of:
+        return 0
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(ExpertRequest)
+            .join(Case, Case.id == ExpertRequest.case_id)
+            .where(_open_requests_to(user, member_of))
+        )
+        or 0
     )
 
 

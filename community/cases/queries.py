@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -16,6 +16,7 @@ from community.models import (
     CaseRevision,
     Community,
     Contribution,
+    Organisation,
     Theme,
 )
 
@@ -25,16 +26,20 @@ PHASE_ORDER = ("questions", "advice", "reflection", "closed")
 def contribution_counts(case_ids: list[int]) -> dict[int, int]:
     if not case_ids:
         return {}
-    rows = db.session.execute(
-        select(Contribution.case_id, func.count())
-        .where(
-            Contribution.case_id.in_(case_ids),
-            Contribution.hidden_at.is_(None),
-            Contribution.pending_review.is_(False),
-        )
-        .group_by(Contribution.case_id)
-    ).all()
+    rows = db.session.execute(_CONTRIBUTION_COUNTS, {"case_ids": case_ids}).all()
     return {case_id: count for case_id, count in rows}
+
+
+# Built once (the ids are a parameter): building the statement cost as much as running it.
+_CONTRIBUTION_COUNTS = (
+    select(Contribution.case_id, func.count())
+    .where(
+        Contribution.case_id.in_(bindparam("case_ids", expanding=True)),
+        Contribution.hidden_at.is_(None),
+        Contribution.pending_review.is_(False),
+    )
+    .group_by(Contribution.case_id)
+)
 
 
 def case_list(community: Community, user: Any, phase: str | None, theme: str | None) -> Select[Any]:
@@ -46,7 +51,9 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
     if not policy.can_moderate_content(user, community):
         query = query.where(or_(Case.hidden_at.is_(None), Case.author_id == user.id))
     query = query.order_by(Case.last_activity_at.desc(), Case.id.desc()).options(
-        # What the list shows: not the texts, the author or the community (the page's own).
+        # What the list shows: not the texts, the author or the community (the page's own);
+        # the theme's name comes from the page's list of themes, the organisation's name
+        # is all of it that the list shows.
         load_only(
             Case.community_id,
             Case.author_id,
@@ -59,6 +66,8 @@ def case_list(community: Community, user: Any, phase: str | None, theme: str | N
         ),
         lazyload(Case.author),
         lazyload(Case.community),
+        lazyload(Case.theme),
+        joinedload(Case.organisation).load_only(Organisation.name),
     )
     if phase:
         query = query.where(Case.phase == phase)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from community import policy
 from community.extensions import db
@@ -13,10 +13,13 @@ from community.models import Community, Membership
 
 def visible_community(slug: str) -> Community:
     """The community, or 404 when it does not exist or the user may not know of it."""
-    community = db.session.scalar(select(Community).where(Community.slug == slug))
+    community = db.session.scalar(_BY_SLUG, {"slug": slug})
     if community is None or not policy.can_see_community(current_user, community):
         abort(404)
     return community
+
+
+_BY_SLUG = select(Community).where(Community.slug == bindparam("slug"))  # built once
 
 
 def member_community(slug: str) -> Community:

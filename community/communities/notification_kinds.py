@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
 
+from community.i18n import gettext as _
 from community.notifications.kinds import register
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, and_, bindparam, select
+from sqlalchemy.orm import lazyload, load_only, selectinload
 from sqlalchemy.sql import Select
 
 from community import policy
@@ -25,9 +25,22 @@ ROLE_ORDER = {"moderator": 0, "expert": 1, "member": 2}
 
 
 def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
-    """The communities the user may know of (`policy.visible_communities`), not archived."""
-    query = select(Community).where(
-        policy.visible_communities(user), Community.archived_at.is_(None)
+    """The communities the user may know of (`policy.visible_communities`), not archived,
+    with what the directory shows (the theme's name comes from the page's theme list)."""
+    query = (
+        select(Community)
+        .where(policy.visible_communities(user), Community.archived_at.is_(None))
+        .options(
+            load_only(
+                Community.name,
+                Community.slug,
+                Community.summary,
+                Community.theme_id,
+                Community.visibility,
+                Community.archived_at,
+            ),
+            lazyload(Community.theme),
+        )
     )
     if theme_slug:
         query = query.join(Theme, Theme.id == Community.theme_id).where(Theme.slug == theme_slug)
@@ -35,17 +48,26 @@ def directory(user: Any, theme_slug: str | None) -> Select[tuple[Community]]:
 
 
 def my_communities(user: Any) -> list[Community]:
+    """The user's communities, with what the home page shows of them."""
     if not policy.member_community_ids(user):
         return []
     return list(
         db.session.scalars(
-            select(Community).where(policy.member_communities(user)).order_by(Community.name)
+            select(Community)
+            .where(policy.member_communities(user))
+            .order_by(Community.name)
+            .options(
+                load_only(Community.name, Community.slug, Community.theme_id, Community.archived_at)
+            )
         )
     )
 
 
 def themes() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.pillar, Theme.name_nl)))
+    return list(db.session.scalars(_THEMES))
+
+
+_THEMES = select(Theme).order_by(Theme.pillar, Theme.name_nl)  # built once
 
 
 def active_members(community: Community) -> Select[tuple[Membership]]:
@@ -88,20 +110,22 @@ def open_invitations(community: Community) -> list[Invitation]:
     )
 
 
-def member_organisations(community: Community) -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .join(User, User.organisation_id == Organisation.id)
-            .join(
-                Membership,
-                and_(Membership.user_id == User.id, Membership.community_id == community.id),
-            )
-            .where(policy.active_memberships())
-            .distinct()
-            .order_by(Organisation.name)
-        )
+def member_organisations(community: Community) -> list[Row[tuple[int, str, str]]]:
+    """Id, name and kind of the organisations of the active members (all the page shows)."""
+    return list(db.session.execute(_MEMBER_ORGANISATIONS, {"community_id": community.id}))
+
+
+_MEMBER_ORGANISATIONS = (  # built once: the community is a parameter
+    select(Organisation.id, Organisation.name, Organisation.kind)
+    .join(User, User.organisation_id == Organisation.id)
+    .join(
+        Membership,
+        and_(Membership.user_id == User.id, Membership.community_id == bindparam("community_id")),
     )
+    .where(policy.active_memberships())
+    .distinct()
+    .order_by(Organisation.name, Organisation.id)
+)
 
 
 def history(community: Community) -> Select[tuple[AuditEvent]]:

@@ -11,6 +11,8 @@ from community import policy
 from community.accounts.queries import theme_choices
 from community.cases import queries as case_queries
 from community.communities import access, memberships, queries, services
+from community.communities.case_cards import case_cards
+from community.communities.directory_cards import directory_cards
 from community.communities.forms import CommunityForm, FollowForm, JoinForm
 from community.exceptions import DomainError
 from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
@@ -25,12 +27,15 @@ bp = Blueprint("communities", __name__)
 def list_communities() -> str:
     theme = request.args.get("theme") or None
     page = paginate(queries.directory(current_user, theme), 20)
-    # Counts are content: only of communities whose count the user may see.
-    counts = services.member_counts(
-        [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
-    )
+    # Counts are content: only of communities whose count the user may see (the page
+    # shows a count for exactly the communities in `counts`).
+    shown = [c.id for c in page.items if policy.can_see_member_count(current_user, c)]
+    found = services.member_counts(shown)
+    counts = {community_id: found.get(community_id, 0) for community_id in shown}
+    themes = queries.themes()
+    cards = directory_cards(page.items, counts, current_user.memberships_by_community(), themes)
     return render_template(
-        "communities/directory.html", page=page, counts=counts, theme=theme, themes=queries.themes()
+        "communities/directory.html", page=page, cards=cards, theme=theme, themes=themes
     )
 
 
@@ -57,18 +62,20 @@ def show_community(slug: str) -> str:
     phase = request.args.get("phase") or None
     theme = request.args.get("theme") or None
     cases = paginate(case_queries.case_list(community, current_user, phase, theme), 20)
+    counts = case_queries.contribution_counts([case.id for case in cases.items])
+    themes = queries.themes()
     return render_template(
         "communities/home.html",
         community=community,
         organisations=queries.member_organisations(community),
         member_count=services.member_counts([community.id]).get(community.id, 0),
         cases=cases,
+        cards=case_cards(community, cases.items, counts, themes),
         meetings=meeting_queries.upcoming(community),
         follow_form=FollowForm(obj=current_user.membership_in(community)),
-        counts=case_queries.contribution_counts([case.id for case in cases.items]),
         phase=phase,
         theme=theme,
-        themes=queries.themes(),
+        themes=themes,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from community.extensions import db
 from community.models import Case, Community, Meeting, MeetingCase, Rsvp
@@ -12,14 +12,16 @@ from community.models.base import utcnow
 
 
 def upcoming(community: Community, limit: int = 5) -> list[Meeting]:
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(Meeting.community_id == community.id, Meeting.ends_at >= utcnow())
-            .order_by(Meeting.starts_at)
-            .limit(limit)
-        )
-    )
+    parameters = {"community_id": community.id, "now": utcnow(), "limit": limit}
+    return list(db.session.scalars(_UPCOMING, parameters))
+
+
+_UPCOMING = (  # built once: community, moment and number are parameters
+    select(Meeting)
+    .where(Meeting.community_id == bindparam("community_id"), Meeting.ends_at >= bindparam("now"))
+    .order_by(Meeting.starts_at)
+    .limit(bindparam("limit"))
+)
 
 
 def agenda_cases(meeting: Meeting) -> list[Case]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 
+from community.i18n import gettext as _
 from community.notifications.kinds import register
 
 register(

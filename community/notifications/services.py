@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
@@ -231,6 +232,14 @@ def _page_statement(
         .where(policy.notification_scope_for(acting_admin, kinds))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page + 1)
+        # What the texts and links of the kinds read (notifications/kinds.py): the
+        # community's slug and name and the actor's name, not their joined relations.
+        .options(
+            joinedload(Notification.community)
+            .load_only(Community.slug, Community.name)
+            .lazyload(Community.theme),
+            joinedload(Notification.actor).load_only(User.name).lazyload(User.organisation),
+        )
     )
     if keyset:
         before: BindParameter[int] = bindparam("before")

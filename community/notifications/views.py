@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from community.formtools import flash_success, posted
+from community.i18n import current_language, format_moment
 from community.notifications import services
 from community.pagination import MAX_ID, id_arg
 
@@ -18,7 +19,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def list_notifications() -> str:
     before = id_arg("before")
     rows, older = services.notifications_page(current_user, before)
-    items = [(n, *services.describe(n)) for n in rows]
+    language = current_language()
+    items = [(n, *services.describe(n), format_moment(n.created_at, language)) for n in rows]
     return render_template(
         "notifications/list.html", items=items, older=older, paged=before is not None
     )

@@ -15,9 +15,9 @@ bp = Blueprint("search", __name__)
 
 
 def _url(document: SearchDocument, slugs: dict[int, str]) -> str:
-    slug = slugs[document.community_id]
-    if document.kind == "approach":
+    if document.kind == "approach":  # a library approach may be of another community
         return url_for("approaches.show_approach", approach_id=document.object_id)
+    slug = slugs[document.community_id]  # the rest is of the user's own communities
     if document.kind == "meeting":
         return url_for("meetings.show_meeting", slug=slug, meeting_id=document.object_id)
     if document.kind == "contribution":
@@ -48,13 +48,26 @@ def search_page() -> str:
         theme_id=theme.id if theme else None,
         page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
     )
+    # The user's own communities (id, name, slug): the filter's choices, and the names
+    # and slugs the hits show. A hit of another community is a library approach, whose
+    # link needs no slug and whose community is not named.
+    my_communities = (
+        db.session.execute(
+            select(Community.id, Community.name, Community.slug)
+            .where(Community.id.in_(member_of))
+            .order_by(Community.name)
+        ).all()
+        if member_of
+        else []
+    )
     hits = []
     if page is not None and page.items:
-        ids = {d.community_id for d in page.items}
-        communities = {
-            c.id: c for c in db.session.scalars(select(Community).where(Community.id.in_(ids)))
-        }
-        slugs = {cid: c.slug for cid, c in communities.items()}
+        names = {c.id: c.name for c in my_communities}
+        slugs = {c.id: c.slug for c in my_communities}
+        others = {d.community_id for d in page.items if d.kind != "approach"} - slugs.keys()
+        if others:  # not expected (only approaches are in the library); never a wrong link
+            found = select(Community.id, Community.slug).where(Community.id.in_(others))
+            slugs.update({row.id: row.slug for row in db.session.execute(found)})
         words = search.terms(query)
         hits = [
             search.Hit(
@@ -62,19 +75,10 @@ def search_page() -> str:
                 search.snippet(d.body, words),
                 _url(d, slugs),
                 # A library approach of a community the user is not in: no community name.
-                communities[d.community_id].name if d.community_id in member_of else "",
+                names.get(d.community_id, ""),
             )
             for d in page.items
         ]
-    my_communities = (
-        list(
-            db.session.scalars(
-                select(Community).where(Community.id.in_(member_of)).order_by(Community.name)
-            )
-        )
-        if member_of
-        else []
-    )
     return render_template(
         "pages/search.html",
         query=query,

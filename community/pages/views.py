@@ -19,7 +19,7 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import transaction
-from community.cases.experts import open_requests_for
+from community.cases.experts import open_request_count_for
 from community.communities.queries import my_communities
 from community.extensions import db
 from community.formtools import posted
@@ -35,7 +35,7 @@ def home() -> str:
     return render_template(
         "pages/home.html",
         communities=my_communities(current_user),
-        advice_requests=open_requests_for(current_user),
+        advice_request_count=open_request_count_for(current_user),
     )
 
 

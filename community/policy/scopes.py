@@ -10,6 +10,7 @@ tests/test_policy_scopes.py proves over generated worlds that each pair agrees.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
@@ -88,12 +89,15 @@ def member_communities(user: Actor) -> ColumnElement[bool]:
     return _in(Community.id, member_community_ids(user))
 
 
+@functools.cache
 def active_memberships(role: str | None = None) -> ColumnElement[bool]:
     """Membership rows that count: active, of an active account (and with `role`).
 
     The predicates ask the same of one user (`is_member`: an active user with an active
     membership); this is the form for lists of other people: member lists, counts,
-    recipients of mail and notifications.
+    recipients of mail and notifications. It depends on nothing but `role`, so it is
+    built once per role (an expression is immutable; building it cost more than
+    running the count it is part of).
     """
     # Correlated: one primary-key look-up per membership row, not a scan of all accounts.
     account_active = (
