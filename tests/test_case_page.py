@@ -250,3 +250,24 @@ def test_hidden_and_held_contributions_to_each_role(
     assert set(_articles(html)) == {hidden.id, plain.id}
     assert "VERBORGEN" not in html
     assert "/hide" not in html
+
+
+def test_a_phase_with_only_held_contributions_shows_no_heading_to_others(
+    app, kring, make_case, make_contribution
+):
+    """A heading over nothing would say that something waits for approval there."""
+    community, people = kring
+    case = make_case(community, people["author"], phase="advice")
+    make_contribution(case, people["member"], body="WACHTENDE vraag", pending_review=True)
+
+    def headings(name: str) -> list[str]:
+        client = app.test_client()
+        client.environ_base.update({"wsgi.url_scheme": "https", "HTTP_HOST": "localhost"})
+        login(client, people[name].email)
+        html = _page(client, community, case)
+        section = html.split('id="contributions-title"', 1)[1].split("</section>", 1)[0]
+        return re.findall(r'<h3 class="utrecht-heading-3">([^<]+)</h3>', section)
+
+    assert headings("other") == []
+    assert headings("member") != []  # the author sees their own, under its phase
+    assert headings("moderator") != []

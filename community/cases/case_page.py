@@ -245,7 +245,10 @@ def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> C
         parent = by_id.get(contribution.parent_id) if contribution.parent_id else None
         # A reply whose contribution is on an earlier page is shown on its own.
         if parent is None:
-            page.by_phase.setdefault(contribution.phase, []).append(contribution)
+            # Only what the viewer may see opens a phase: a heading over held
+            # contributions alone would say that something waits there.
+            if contribution.listed:
+                page.by_phase.setdefault(contribution.phase, []).append(contribution)
         else:
             parent.replies.append(contribution)
     attachments = db.session.execute(
