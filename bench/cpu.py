@@ -58,15 +58,25 @@ def clients(env: dict[str, str], data: dict[str, Any]) -> dict[str, Any]:
     leerkring = create_app()
     client = leerkring.test_client()
     run.login(client, data["login"])
-    names = (leerkring.config["SESSION_COOKIE_NAME"], leerkring.config["REMEMBER_COOKIE_NAME"])
-    typical = typical_app.create_app(env["DATABASE_URL"], env["SECRET_KEY"]).test_client()
-    reference = reference_app.create_app(env["DATABASE_URL"], env["SECRET_KEY"]).test_client()
-    for name in names:
-        cookie = client.get_cookie(name)
-        if cookie is not None:
-            typical.set_cookie(name, cookie.value)
-            reference.set_cookie(name, cookie.value)
+    typical, reference = (
+        module.create_app(
+            env["DATABASE_URL"],
+            env["SECRET_KEY"],
+            session_cookie=leerkring.config["SESSION_COOKIE_NAME"],
+        ).test_client()
+        for module in (typical_app, reference_app)
+    )
+    share_cookies(leerkring, client, typical, reference)
     return {"leerkring": client, "typical": typical, "reference": reference}
+
+
+def share_cookies(leerkring: Any, source: Any, *clients: Any) -> None:
+    """Give other test clients the session (and remember) cookie of `source`."""
+    for key in ("SESSION_COOKIE_NAME", "REMEMBER_COOKIE_NAME"):
+        cookie = source.get_cookie(leerkring.config[key])
+        if cookie is not None:
+            for client in clients:
+                client.set_cookie(cookie.key, cookie.value)
 
 
 def _timed(client: Any, path: str) -> tuple[float, int]:

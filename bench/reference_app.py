@@ -57,14 +57,21 @@ def create_app(
     database_url: str | None = None,
     secret_key: str | None = None,
     engine_options: dict[str, Any] | None = None,
+    session_cookie: str | None = None,
 ) -> Flask:
+    """The app on `database_url` (else $DATABASE_URL), reading the session cookie named
+    `session_cookie` (else $SESSION_COOKIE_NAME, else Flask's `session`) signed with
+    `secret_key` (else $SECRET_KEY)."""
     app = Flask(__name__, template_folder="reference_templates")
     app.secret_key = secret_key or os.environ["SECRET_KEY"]
-    app.config["SESSION_COOKIE_NAME"] = os.environ.get("SESSION_COOKIE_NAME", "session")
+    app.config["SESSION_COOKIE_NAME"] = session_cookie or os.environ.get(
+        "SESSION_COOKIE_NAME", "session"
+    )
     engine: Engine = create_engine(
         sqlalchemy_url(database_url or os.environ["DATABASE_URL"]),
         **{"pool_pre_ping": True, **(engine_options or {})},
     )
+    app.extensions["reference_engine"] = engine  # for whoever must dispose of it
     average: list[float] = []  # the rows' mean length, read once per process
 
     @app.route("/")

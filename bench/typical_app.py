@@ -106,11 +106,15 @@ def create_app(
     database_url: str | None = None,
     secret_key: str | None = None,
     engine_options: dict[str, Any] | None = None,
+    session_cookie: str | None = None,
 ) -> Flask:
+    """The app on `database_url` (else $DATABASE_URL), reading the session cookie named
+    `session_cookie` (else $SESSION_COOKIE_NAME, else Flask's `session`) signed with
+    `secret_key` (else $SECRET_KEY)."""
     app = Flask(__name__, template_folder="typical_templates")
     app.config.update(
         SECRET_KEY=secret_key or os.environ["SECRET_KEY"],
-        SESSION_COOKIE_NAME=os.environ.get("SESSION_COOKIE_NAME", "session"),
+        SESSION_COOKIE_NAME=session_cookie or os.environ.get("SESSION_COOKIE_NAME", "session"),
         SQLALCHEMY_DATABASE_URI=sqlalchemy_url(database_url or os.environ["DATABASE_URL"]),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, **(engine_options or {})},
     )
