@@ -431,6 +431,93 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def result_path(database: str, scale: str) -> Path:
+    """Where a run keeps its figures, for the summary of both databases."""
+    return WORK / f"result-{database}-{scale}.json"
+
+
+def _verdict(met: bool, figure: str) -> str:
+    return f"met: {figure}" if met else f"**not met**: {figure}"
+
+
+def _cpu_row(result: dict[str, Any], page: str) -> str:
+    rows = {r["page"]: r for r in (result.get("cpu") or {}).get("rows", [])}
+    if page not in rows:
+        return "not measured"
+    row = rows[page]
+    return _verdict(row["ratio"] <= row["target"], f"{row['ratio']:.2f}×")
+
+
+def _load_row(result: dict[str, Any], pages: list[str] | None, key: str) -> str:
+    rows = [r for r in result["rows"] if pages is None or r["page"] in pages]
+    if not rows:
+        return "not measured"
+    target = "typical_target" if key == "typical_ratio" else "target"
+    met = all(r[key] >= r[target] for r in rows)
+    low, high = min(r[key] for r in rows), max(r[key] for r in rows)
+    figure = f"{low:.0%}" if len(rows) == 1 else f"{low * 100:.0f}–{high:.0%}"
+    return _verdict(met, figure.replace("%", " %"))
+
+
+SUMMARY_ROWS: list[tuple[str, Any]] = [
+    (
+        "Case page, 50 contributions: CPU per request ≤ 2× the typical page's (in process)",
+        lambda r: _cpu_row(r, "case_50"),
+    ),
+    (
+        "Case page, 200 contributions: CPU ≤ 5× the typical page's",
+        lambda r: _cpu_row(r, "case_200"),
+    ),
+    (
+        "Lightest logged-in page (*floor*): CPU ≤ 0.8× the typical page's",
+        lambda r: _cpu_row(r, "floor"),
+    ),
+    (
+        "Case page, 50 contributions, under load: ≥ 40 % of the typical page's throughput",
+        lambda r: _load_row(r, ["case_50"], "typical_ratio"),
+    ),
+    (
+        "*floor* under load: ≥ 75 % of the cookie-only reference's throughput",
+        lambda r: _load_row(r, ["floor"], "ratio"),
+    ),
+    (
+        "Every other key page under load: ≥ 50 % of the reference at the same size",
+        lambda r: _load_row(r, [x["page"] for x in r["rows"] if x["page"] != "floor"], "ratio"),
+    ),
+    (
+        "≤ 12 SQL queries per key page (the same at two sizes: `tests/test_page_queries.py`)",
+        lambda r: _verdict(
+            max(x["queries"] for x in r["rows"]) <= 12,
+            f"{min(x['queries'] for x in r['rows'])}–{max(x['queries'] for x in r['rows'])}",
+        ),
+    ),
+    (
+        "Peak RSS per gunicorn worker ≤ 150 MB",
+        lambda r: _verdict(r["peak_rss_mb"] <= 150, f"{r['peak_rss_mb']:.0f} MB"),
+    ),
+]
+
+
+def summary(scale: str) -> str:
+    """Issue 14's targets that the load runner measures, from the last run per database."""
+    found = {
+        database: json.loads(result_path(database, scale).read_text())
+        for database in ("sqlite", "postgresql")
+        if result_path(database, scale).exists()
+    }
+    lines = [
+        "| Target (load runner, `bench/run.py`) | SQLite | PostgreSQL 15 |",
+        "|---|---|---|",
+    ]
+    for label, figure in SUMMARY_ROWS:
+        cells = [
+            figure(found[database]) if database in found else "not measured"
+            for database in ("sqlite", "postgresql")
+        ]
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def write_docs(result: dict[str, Any], text: str) -> None:
     from bench import cpu
 
@@ -440,6 +527,8 @@ def write_docs(result: dict[str, Any], text: str) -> None:
             f"cpu:{result['database']}:{result['scale']}",
             cpu.table(result["cpu"], result["database"], result["scale"], result["machine"]),
         )
+    if result["scale"] == "large":  # the summary at the top is about `large`
+        put_in_docs("targets", summary("large"))
 
 
 def put_in_docs(marker: str, text: str) -> None:
@@ -486,6 +575,8 @@ def main() -> None:
 
         print(cpu.table(result["cpu"], args.database, args.scale, result["machine"]) + "\n")
     print(text)
+    result_path(args.database, args.scale).write_text(json.dumps(result, indent=2))
+    print("\n" + summary(args.scale))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     if args.write_docs:
