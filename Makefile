@@ -54,11 +54,18 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# Benchmarks (docs/PERFORMANCE.md): the key pages under load with gunicorn and wrk on the
-# `large` data set, and search latency on the `search` set (1,000,000 contributions), on
-# SQLite; on PostgreSQL as well when BENCH_DATABASE_URL and BENCH_SEARCH_DATABASE_URL name
-# two databases the benchmark may empty. The first run generates the data (minutes).
-.PHONY: bench
+# Benchmarks (docs/PERFORMANCE.md): the key pages in process against the typical Flask
+# application (CPU time) and under load with gunicorn and wrk against the typical page and
+# the cookie-only reference, on the `large` data set, and search latency on the `search` set
+# (1,000,000 contributions), on SQLite; on PostgreSQL as well when BENCH_DATABASE_URL and
+# BENCH_SEARCH_DATABASE_URL name two databases the benchmark may empty. The first run
+# generates the data (minutes). `make bench-check`: the same suite on `small`, short runs,
+# SQLite only, nothing written into the docs (a check that it works, not a measurement).
+.PHONY: bench bench-check
+bench-check: install
+	$(BIN)/python bench/run.py --database sqlite --scale small --duration 2 --repetitions 1 \
+		--cpu-rounds 20
+
 bench: install
 	$(BIN)/python bench/run.py --database sqlite --scale large --write-docs
 	$(BIN)/python bench/search_bench.py --database sqlite --write-docs
