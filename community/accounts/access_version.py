@@ -98,22 +98,18 @@ def _bump_on_flush(session: Session, flush_context: UOWTransaction, instances: A
     bump(session, ids)
 
 
-_BULK_TABLES = (Membership.__table__, UserSession.__table__)
-
-
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_change(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete):
+    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
         return
-    statement: Any = state.statement
-    table = statement.table
-    if table is Notification.__table__:
+    model = state.bind_mapper.class_
+    if model is Notification:
         _forget_request_state()
         return
-    if not any(table is bulk for bulk in _BULK_TABLES):
+    if model not in (Membership, UserSession):
         return
-    where = statement.whereclause
-    affected = select(table.c.user_id)
+    where = state.statement.whereclause  # type: ignore[attr-defined]
+    affected = select(state.bind_mapper.local_table.c.user_id)
     if where is not None:
         affected = affected.where(where)
     # Read before the change runs: its WHERE (say, "status is still active") selects the

@@ -63,7 +63,7 @@ def invited_community_ids(user: Actor) -> list[int]:
 # equal to the lists above for an active account.
 
 
-def member_community_ids_query(user_id: ColumnElement[int]) -> Select[tuple[int]]:
+def member_community_ids_query(user_id: ColumnElement[int]) -> Select[int]:
     """`member_community_ids` as a subquery."""
     return select(Membership.community_id).where(
         Membership.user_id == user_id, Membership.status == "active"
@@ -82,7 +82,7 @@ def _has_second_factor(user_id: ColumnElement[int], required: bool) -> list[Colu
 
 def moderating_community_ids_query(
     user_id: ColumnElement[int], second_factor_required: bool
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """`moderating_community_ids` as a subquery."""
     return select(Membership.community_id).where(
         Membership.user_id == user_id,
