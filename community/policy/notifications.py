@@ -10,9 +10,21 @@ nothing about a hidden case unless the user wrote it or moderates its community.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    false,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql.elements import BindParameter
 
 from community.extensions import db
@@ -27,6 +39,8 @@ from community.policy.scopes import (
     moderating_community_ids,
     moderating_community_ids_query,
 )
+
+_KIND_NAME = re.compile(r"[a-z_]+")
 
 
 def can_see_notification(user: Actor, notification: Any) -> bool:
@@ -105,6 +119,7 @@ def notification_scope_in_sql(
         moderating,
         kinds,
         is_acting_admin_query(user_id, second_factor_required),
+        inline_kinds=True,
     )
 
 
@@ -115,14 +130,25 @@ def _scope(
     not_moderating: Any,
     kinds: tuple[str, ...],
     acting_admin: ColumnElement[bool] | None,
+    *,
+    inline_kinds: bool = False,
 ) -> ColumnElement[bool]:
+    def kind_in(names: list[str]) -> ColumnElement[bool]:
+        if not inline_kinds:
+            return Notification.kind.in_(names)
+        # Written into the SQL: a statement with no list parameter is sent as compiled,
+        # without expanding lists on every run (the login check runs on every page).
+        if not all(_KIND_NAME.fullmatch(name) for name in names):
+            raise ValueError(f"not a notification kind: {names!r}")
+        return Notification.kind.in_([literal_column(f"'{name}'", String) for name in names])
+
     moderator_clause: ColumnElement[bool] = and_(
-        Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
+        kind_in(names_for("moderator")), Notification.community_id.in_(moderating)
     )
     if acting_admin is not None:  # admins act as moderators for membership matters only
         moderator_clause = or_(
             moderator_clause,
-            and_(acting_admin, Notification.kind.in_(names_for("moderator", for_admins=True))),
+            and_(acting_admin, kind_in(names_for("moderator", for_admins=True))),
         )
     hidden_cases = select(Case.id).where(
         Case.hidden_at.is_not(None),
@@ -139,13 +165,11 @@ def _scope(
     )
     return and_(
         Notification.recipient_id == user_id,
-        Notification.kind.in_(list(kinds)),
+        kind_in(list(kinds)),
         not_about_hidden,
         or_(
-            Notification.kind.in_(names_for("personal")),
-            and_(
-                Notification.kind.in_(names_for("member")), Notification.community_id.in_(member_of)
-            ),
+            kind_in(names_for("personal")),
+            and_(kind_in(names_for("member")), Notification.community_id.in_(member_of)),
             moderator_clause,
         ),
     )
