@@ -27,6 +27,9 @@ USER_COLUMNS = ("status", "platform_role", "totp_secret", "password_hash", "sess
 MEMBERSHIP_COLUMNS = ("status", "role", "community_id", "user_id", "invitation_expires_at")
 SESSION_COLUMNS = ("ended_at", "user_id", "token")
 
+# A bulk change with this execution option is bookkeeping, not access ("last seen").
+ACCESS_UNCHANGED = "leerkring_access_unchanged"
+
 # What the login check worked out for this request's user from its one statement (the
 # unread count): dropped by any change that could alter it, so a page rendered after a
 # change in the same request shows the stored state.
@@ -101,6 +104,8 @@ def _bump_on_flush(session: Session, flush_context: UOWTransaction, instances: A
 @event.listens_for(Session, "do_orm_execute")
 def _bump_on_bulk_change(state: ORMExecuteState) -> None:
     if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+        return
+    if state.execution_options.get(ACCESS_UNCHANGED):
         return
     model = state.bind_mapper.class_
     if model is Notification:
