@@ -8,14 +8,13 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, redirect, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from community.accounts import sessions
+from community.accounts import login_check, sessions
 from community.exceptions import RefusedInput
-from community.extensions import db, login_manager
+from community.extensions import login_manager
 from community.formtools import NUL_IN_REQUEST
-from community.models import AnonymousUser, User, UserSession
+from community.models import AnonymousUser, User
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +78,16 @@ def load_user(user_id: str) -> User | None:
     token, _, sid = rest.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    # The account and this browser's session row in one query.
-    row = db.session.execute(
-        select(User, UserSession)
-        .outerjoin(UserSession, UserSession.token == sid)
-        .where(User.id == int(raw_id))
-    ).first()
-    user = row[0] if row else None
-    if user is None or user.session_token != token or not user.is_active:
+    # The account, this browser's session row, the memberships and the unread count in
+    # one statement (community/accounts/login_check.py).
+    found = login_check.run(int(raw_id), sid)
+    if found is None:
+        return None
+    user = found.user
+    if user.session_token != token or not user.is_active:
         return None
     if sid:
-        sessions.remember(sid, row[1] if row else None)
+        sessions.remember(sid, found.session)
     if sessions.is_ended(sid or None):  # ended from the account page, here or elsewhere
         return None
     return user

@@ -128,6 +128,7 @@ SECRETS: dict[str, str] = {
     "totp_secret": "the second factor's key (the export says only whether it is on)",
     "totp_last_step": "an internal counter against reusing a code",
     "session_token": "ends every session when changed",
+    "access_version": "an internal counter raised with every change to the account's access",
     "reset_nonce": "makes a password-reset link single-use",
     "calendar_token": "the private calendar feed's address (only whether it is on)",
 }

@@ -9,6 +9,7 @@ from flask import current_app, g, request, session
 from sqlalchemy import select, update
 
 from community import audit, transaction
+from community.accounts import access_version
 from community.extensions import db
 from community.models import User, UserSession
 from community.models.base import utcnow
@@ -81,7 +82,7 @@ def _note_seen(session_id: int, ip: str | None) -> None:
         update(UserSession)
         .where(UserSession.id == session_id, UserSession.last_seen_at < now - SEEN_EVERY)
         .values(last_seen_at=now, ip=ip)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{access_version.ACCESS_UNCHANGED: True})
     )
 
 

@@ -124,7 +124,7 @@ def accept_invitation(user: User, invitation: Invitation, ip: str | None) -> Mem
     )
     if not getattr(claimed, "rowcount", 0):
         raise DomainError(None, _("Deze uitnodiging is verlopen, ingetrokken of al gebruikt."))
-    membership = user.membership_in(community)
+    membership = user.membership_row(community)
     if membership is not None and membership.status == "active":
         return membership
     if membership is None:

@@ -105,7 +105,7 @@ def close_invitations(community_id: int, email: str, *, accepted_by: User | None
 def set_follow(user: User, community: Community, level: str) -> None:
     """The member's own choice of what they hear about from the community."""
     policy.require(policy.is_member(user, community))
-    membership = user.membership_in(community)
+    membership = user.membership_row(community)
     membership.follow = level
 
 
@@ -113,7 +113,7 @@ def request_to_join(
     user: User, community: Community, motivation: str, ip: str | None, follow: str = "all"
 ) -> Membership:
     """Ask to join a closed community; an invited user accepts the invitation instead."""
-    membership = user.membership_in(community)
+    membership = user.membership_row(community)
     if membership is not None and membership.status == "invited":
         policy.require(policy.can_accept_invitation(user, community))
         return accept_membership_invitation(user, membership, ip)
@@ -231,7 +231,7 @@ def remove_member(actor: User, membership: Membership, reason: str, ip: str | No
 
 def leave(user: User, community: Community, ip: str | None) -> None:
     policy.require(policy.can_leave_community(user, community))
-    membership = user.membership_in(community)
+    membership = user.membership_row(community)
     if membership.role == "moderator" and _other_active_moderators(community, membership) == 0:
         raise DomainError(
             None,

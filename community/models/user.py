@@ -79,6 +79,9 @@ class User(db.Model):  # type: ignore[name-defined]
     totp_last_step: Mapped[int | None]  # a code is accepted once: not again in its time step
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
+    # Raised with every change to what the account may reach (status, role, second
+    # factor, password, sessions, memberships): community/accounts/access_version.py.
+    access_version: Mapped[int] = mapped_column(default=0, server_default="0")
     reset_nonce: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -117,23 +120,36 @@ class User(db.Model):  # type: ignore[name-defined]
         self.session_token = new_token()
 
     def membership_in(self, community: Any) -> Any:
-        """This user's membership row in `community` (any status), or None.
+        """This user's membership in `community` (any status) as plain values, or None.
 
-        All of the user's memberships are loaded once per request, so policy checks
-        on lists cost no extra queries.
+        All of the user's memberships are loaded once per request (for the signed-in
+        user, by the login check's one statement), so policy checks on lists cost no
+        extra queries. To change the membership, load its row: `membership_row`.
         """
         return self.memberships_by_community().get(community.id)
 
     def memberships_by_community(self) -> dict[int, Any]:
-        """All membership rows of this user (any status), keyed by community id."""
-        from community.models.community import Membership
+        """All memberships of this user (any status) as `MembershipRow`s, by community id."""
+        from community.models import membership_row
 
         cache = g.setdefault("leerkring_memberships", {}) if has_app_context() else {}
         if self.id not in cache:
-            rows = db.session.scalars(select(Membership).where(Membership.user_id == self.id))
-            cache[self.id] = {row.community_id: row for row in rows}
+            rows = db.session.execute(membership_row.of_user(self.id))
+            cache[self.id] = {
+                row.community_id: membership_row.from_values(self.id, row) for row in rows
+            }
         memberships: dict[int, Any] = cache[self.id]
         return memberships
+
+    def membership_row(self, community: Any) -> Any:
+        """The ORM row of this user's membership in `community`, to change it; or None."""
+        from community.models.community import Membership
+
+        return db.session.scalar(
+            select(Membership).where(
+                Membership.user_id == self.id, Membership.community_id == community.id
+            )
+        )
 
     def forget_memberships(self) -> None:
         if has_app_context():
@@ -153,6 +169,9 @@ class AnonymousUser(AnonymousUserMixin):
     locale = None
 
     def membership_in(self, community: Any) -> None:
+        return None
+
+    def membership_row(self, community: Any) -> None:
         return None
 
     def memberships_by_community(self) -> dict[int, Any]:

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from community import mail, policy
 from community.extensions import db
@@ -265,9 +266,18 @@ UNREAD_SHOWN = 99
 
 
 def unread_count(user: User) -> int:
-    """Unread notifications, counted up to UNREAD_SHOWN + 1."""
+    """Unread notifications, counted up to UNREAD_SHOWN + 1.
+
+    For the signed-in user the login check has counted them already, in its one
+    statement (with `unread_in_sql`, the same scope), unless something changed since.
+    """
     if not policy.is_active_user(user):
         return 0
+    from community.accounts import login_check
+
+    counted = login_check.unread_count(user.id)
+    if counted is not None:
+        return counted
     statement = _unread_statement(policy.is_acting_admin(user), tuple(KINDS), UNREAD_SHOWN)
     return int(db.session.scalar(statement, visibility_params(user)) or 0)
 
@@ -281,6 +291,24 @@ def _unread_statement(acting_admin: bool, kinds: tuple[str, ...], shown: int) ->
         .subquery()
     )
     return select(func.count()).select_from(unread)
+
+
+@functools.cache
+def unread_in_sql(
+    kinds: tuple[str, ...], shown: int, second_factor_required: bool
+) -> ScalarSelect[int]:
+    """`unread_count` as a scalar subquery over `visible_user_id` alone (for an active
+    account): the login check runs it in the statement that checks the session."""
+    unread = (
+        select(Notification.id)
+        .where(
+            policy.notification_scope_in_sql(kinds, second_factor_required),
+            Notification.read_at.is_(None),
+        )
+        .limit(shown + 1)
+        .subquery()
+    )
+    return select(func.count()).select_from(unread).scalar_subquery()
 
 
 def mark_read(user: User, notification_id: int | None) -> int:

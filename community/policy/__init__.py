@@ -88,6 +88,7 @@ from community.policy.notifications import (
     notification_params,
     notification_scope,
     notification_scope_for,
+    notification_scope_in_sql,
 )
 from community.policy.scopes import (
     active_memberships,
@@ -109,6 +110,7 @@ __all__ = [
     "notification_params",
     "notification_scope",
     "notification_scope_for",
+    "notification_scope_in_sql",
     "active_memberships",
     "is_acting_admin",
     "member_communities",

@@ -10,9 +10,21 @@ nothing about a hidden case unless the user wrote it or moderates its community.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    false,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql.elements import BindParameter
 
 from community.extensions import db
@@ -21,9 +33,14 @@ from community.notifications.kinds import KINDS, names_for
 from community.policy.base import Actor, is_active_user
 from community.policy.scopes import (
     is_acting_admin,
+    is_acting_admin_query,
     member_community_ids,
+    member_community_ids_query,
     moderating_community_ids,
+    moderating_community_ids_query,
 )
+
+_KIND_NAME = re.compile(r"[a-z_]+")
 
 
 def can_see_notification(user: Actor, notification: Any) -> bool:
@@ -75,18 +92,68 @@ def notification_scope_for(acting_admin: bool, kinds: tuple[str, ...]) -> Column
     header's unread count)."""
     member_of: BindParameter[list[int]] = bindparam("visible_member_of", expanding=True)
     moderating: BindParameter[list[int]] = bindparam("visible_moderating", expanding=True)
-    user_id: BindParameter[int] = bindparam("visible_user_id")
-    moderator_clause: ColumnElement[bool] = and_(
-        Notification.kind.in_(names_for("moderator")), Notification.community_id.in_(moderating)
+    not_moderating: BindParameter[list[int]] = bindparam("visible_not_moderating", expanding=True)
+    return _scope(
+        bindparam("visible_user_id"),
+        member_of,
+        moderating,
+        not_moderating,
+        kinds,
+        (true() if acting_admin else None),
     )
-    if acting_admin:  # admins act as moderators for membership matters only
+
+
+@functools.cache
+def notification_scope_in_sql(
+    kinds: tuple[str, ...], second_factor_required: bool
+) -> ColumnElement[bool]:
+    """The same rule for an active account, with its memberships and role read by the
+    statement itself: run with `visible_user_id` only. The login check counts the
+    unread notifications this way, in the statement that checks the session."""
+    user_id: BindParameter[int] = bindparam("visible_user_id", type_=Integer)
+    moderating = moderating_community_ids_query(user_id, second_factor_required)
+    return _scope(
+        user_id,
+        member_community_ids_query(user_id),
+        moderating,
+        moderating,
+        kinds,
+        is_acting_admin_query(user_id, second_factor_required),
+        inline_kinds=True,
+    )
+
+
+def _scope(
+    user_id: Any,
+    member_of: Any,
+    moderating: Any,
+    not_moderating: Any,
+    kinds: tuple[str, ...],
+    acting_admin: ColumnElement[bool] | None,
+    *,
+    inline_kinds: bool = False,
+) -> ColumnElement[bool]:
+    def kind_in(names: list[str]) -> ColumnElement[bool]:
+        if not inline_kinds:
+            return Notification.kind.in_(names)
+        # Written into the SQL: a statement with no list parameter is sent as compiled,
+        # without expanding lists on every run (the login check runs on every page).
+        if not all(_KIND_NAME.fullmatch(name) for name in names):
+            raise ValueError(f"not a notification kind: {names!r}")
+        return Notification.kind.in_([literal_column(f"'{name}'", String) for name in names])
+
+    moderator_clause: ColumnElement[bool] = and_(
+        kind_in(names_for("moderator")), Notification.community_id.in_(moderating)
+    )
+    if acting_admin is not None:  # admins act as moderators for membership matters only
         moderator_clause = or_(
-            moderator_clause, Notification.kind.in_(names_for("moderator", for_admins=True))
+            moderator_clause,
+            and_(acting_admin, kind_in(names_for("moderator", for_admins=True))),
         )
     hidden_cases = select(Case.id).where(
         Case.hidden_at.is_not(None),
         or_(Case.author_id.is_(None), Case.author_id != user_id),
-        Case.community_id.not_in(bindparam("visible_not_moderating", expanding=True)),
+        Case.community_id.not_in(not_moderating),
     )
     # Spelled out rather than NOT (type = 'cases' AND id IN ...): that is NULL, so false,
     # for a notification without a target (a handled report) once any case is hidden.
@@ -98,13 +165,11 @@ def notification_scope_for(acting_admin: bool, kinds: tuple[str, ...]) -> Column
     )
     return and_(
         Notification.recipient_id == user_id,
-        Notification.kind.in_(list(kinds)),
+        kind_in(list(kinds)),
         not_about_hidden,
         or_(
-            Notification.kind.in_(names_for("personal")),
-            and_(
-                Notification.kind.in_(names_for("member")), Notification.community_id.in_(member_of)
-            ),
+            kind_in(names_for("personal")),
+            and_(kind_in(names_for("member")), Notification.community_id.in_(member_of)),
             moderator_clause,
         ),
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from community.models import Approach, Case, Community, Contribution, Meeting, Membership, User
@@ -56,6 +57,55 @@ def invited_community_ids(user: Actor) -> list[int]:
         and m.invitation_expires_at is not None
         and m.invitation_expires_at > now
     ]
+
+
+# The same three inputs read by the statement itself, for a user given by id (the login
+# check reads the account, its memberships and the unread count in one statement):
+# equal to the lists above for an active account.
+
+
+def member_community_ids_query(user_id: ColumnElement[int]) -> Select[int]:
+    """`member_community_ids` as a subquery."""
+    return select(Membership.community_id).where(
+        Membership.user_id == user_id, Membership.status == "active"
+    )
+
+
+def _has_second_factor(user_id: ColumnElement[int], required: bool) -> list[ColumnElement[bool]]:
+    """`has_second_factor` of the account `user_id`; `required` is REQUIRE_2FA_FOR_STAFF."""
+    if not required:
+        return []
+    account = aliased(User, name="second_factor_account")  # never correlated to `users`
+    return [
+        exists(select(account.id).where(account.id == user_id, account.totp_secret.is_not(None)))
+    ]
+
+
+def moderating_community_ids_query(
+    user_id: ColumnElement[int], second_factor_required: bool
+) -> Select[int]:
+    """`moderating_community_ids` as a subquery."""
+    return select(Membership.community_id).where(
+        Membership.user_id == user_id,
+        Membership.status == "active",
+        Membership.role == "moderator",
+        *_has_second_factor(user_id, second_factor_required),
+    )
+
+
+def is_acting_admin_query(
+    user_id: ColumnElement[int], second_factor_required: bool
+) -> ColumnElement[bool]:
+    """`is_acting_admin` as an EXISTS."""
+    account = aliased(User, name="acting_admin_account")
+    return and_(
+        exists(
+            select(account.id).where(
+                account.id == user_id, account.status == "active", account.platform_role == "admin"
+            )
+        ),
+        *_has_second_factor(user_id, second_factor_required),
+    )
 
 
 def _in(column: Any, ids: list[int]) -> ColumnElement[bool]:
