@@ -5,7 +5,7 @@ second factor, password, session token, sessions or memberships
 (community/accounts/access_version.py); the login check reads it in its one statement.
 
 Revision ID: b7d2e4a91c05
-Revises: 9c4e1f7a2b53
+Revises: b732906997d8
 Create Date: 2026-12-03 06:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7d2e4a91c05'
-down_revision = '9c4e1f7a2b53'
+down_revision = 'b732906997d8'
 branch_labels = None
 depends_on = None
 
