@@ -126,6 +126,11 @@ class Claimed:
     subject: str
     body: str
     attempts: int  # this one included
+    member_of: tuple[int, int] | None = None  # (community, user): mail for members only
+
+    def still_addressed(self) -> bool:
+        """True unless the mail is for members only and its recipient left since."""
+        return self.member_of is None or self.member_of in _still_members({self.member_of})
 
 
 def _still_members(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -155,9 +160,12 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
     """Take up to `size` due rows and lease them to this worker, in one short transaction.
 
     The rows are locked with `FOR UPDATE SKIP LOCKED` (PostgreSQL) while they are
-    claimed, and the claim moves their next attempt past the lease, so no other worker
-    takes them while this one sends (the lock itself ends with the claim's commit).
-    Mail for members who left since it was written is dropped here, before sending.
+    claimed, and the claim moves their next attempt past the lease, counted from the
+    claim itself, so no other worker takes them while this one sends (the lock itself
+    ends with the claim's commit). Mail for members who left since it was written is
+    dropped here; `_send_batch` asks again right before each send. Only the first row's
+    attempt is counted here: a row's attempt is counted when it is reached, so a worker
+    killed mid-batch uses up no attempt of the rows it never tried.
     """
     query = (
         select(
@@ -197,13 +205,20 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
         ):  # left or removed since: the mail is not theirs any more
             dropped.append(r.id)
         else:
-            taken.append(Claimed(r.id, r.recipient, r.subject, r.body, r.attempts + 1))
+            member_of = (
+                (r.member_of_community_id, r.member_user_id or 0)
+                if r.member_of_community_id is not None
+                else None
+            )
+            taken.append(Claimed(r.id, r.recipient, r.subject, r.body, r.attempts + 1, member_of))
     _set(dropped, dropped_at=now, sent_at=now)
+    claimed_at = max(now, utcnow())  # the lease runs from the claim, not from `now`
     _set(
         [c.id for c in taken],
-        attempts=OutboxMessage.attempts + 1,
-        next_attempt_at=now + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"]),
+        next_attempt_at=claimed_at + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"]),
     )
+    if taken:
+        _set([taken[0].id], attempts=OutboxMessage.attempts + 1)
     db.session.commit()
     return taken
 
@@ -222,44 +237,66 @@ def _send_batch(app: Flask, batch: list[Claimed], now: datetime) -> int:
 
     A row is marked sent and committed right after the server accepted it, so a crash
     can repeat at most the one message in flight (accepted, not yet committed); the
-    rows not reached stay claimed until the lease ends and then go out. A refused
-    recipient fails only that row (retried later with a back-off); a dropped
-    connection, or a lease running short, leaves the rest queued at once.
+    rows not reached stay claimed until the lease ends and then go out. The next row's
+    attempt is counted in the same commit, and whether its recipient may still have it
+    is asked right before it is sent. A refused recipient fails only that row (retried
+    later with a back-off); a dropped connection, or a lease running short, leaves the
+    rest queued at once.
     """
     delivered = 0
     sender = app.config["MAIL_SENDER"]
-    # Start no send that could still be running when the lease ends.
+    # Start no send that could still be running when the lease (counted from the claim,
+    # just before this) ends.
     lease = app.config["MAIL_LEASE_SECONDS"]
     stop_at = time.monotonic() + lease - min(6 * SMTP_TIMEOUT, lease / 2)
     pending = list(batch)
+    counted = {batch[0].id} if batch else set()  # the claim counted the first one
+
+    def count_next() -> None:
+        if pending and pending[0].id not in counted:
+            _set([pending[0].id], attempts=OutboxMessage.attempts + 1)
+            counted.add(pending[0].id)
+
     try:
         with TRANSPORTS[app.config["MAIL_BACKEND"]](app) as send:
             while pending and time.monotonic() < stop_at:
                 claimed = pending.pop(0)
+                if not claimed.still_addressed():  # left or removed while the batch went out
+                    dropped_at = utcnow()
+                    _set([claimed.id], dropped_at=dropped_at, sent_at=dropped_at)
+                    count_next()
+                    db.session.commit()
+                    continue
                 try:
                     send(build_message(claimed, sender))
                 except SQLAlchemyError:
                     raise
                 except Exception as exc:
                     _failed(claimed, exc, now)
-                    db.session.commit()
                     if is_recipient_refusal(exc):
+                        count_next()
+                        db.session.commit()
                         continue
+                    db.session.commit()
                     break  # the connection is gone: the rest waits for the next batch
                 _set([claimed.id], sent_at=utcnow(), last_error=None)
+                count_next()
                 db.session.commit()
                 delivered += 1
     except SQLAlchemyError:
         raise
     except Exception as exc:  # no connection (or it failed when closing)
         if len(pending) == len(batch):  # never connected: the batch failed once
+            uncounted = [c.id for c in pending if c.id not in counted]
+            _set(uncounted, attempts=OutboxMessage.attempts + 1)
             for claimed in pending:
                 _failed(claimed, exc, now)
             pending = []
         else:
             log.warning("mail connection ended: %s", exc)
-    # Never tried: due again at once, the attempt not counted.
-    _set([c.id for c in pending], attempts=OutboxMessage.attempts - 1, next_attempt_at=now)
+    # Never tried: due again at once, an attempt counted for it given back.
+    _set([c.id for c in pending if c.id in counted], attempts=OutboxMessage.attempts - 1)
+    _set([c.id for c in pending], next_attempt_at=now)
     db.session.commit()
     return delivered
 
