@@ -20,14 +20,14 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from flask import Flask, current_app, render_template
-from sqlalchemy import event, insert, select, tuple_, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from community.extensions import db
 from community.mail_transport import SMTP_TIMEOUT, TRANSPORTS, is_recipient_refusal
 from community.mail_transport import sent_messages as sent_messages  # the tests read it here
-from community.models import Membership, OutboxMessage
+from community.models import OutboxMessage
 from community.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -130,20 +130,11 @@ class Claimed:
 
     def still_addressed(self) -> bool:
         """True unless the mail is for members only and its recipient left since."""
-        return self.member_of is None or self.member_of in _still_members({self.member_of})
+        if self.member_of is None:
+            return True
+        from community import policy
 
-
-def _still_members(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Those (community, user) pairs whose user is still an active member."""
-    if not pairs:
-        return set()
-    from community import policy
-
-    statement = select(Membership.community_id, Membership.user_id).where(
-        tuple_(Membership.community_id, Membership.user_id).in_(sorted(pairs)),
-        policy.active_memberships(),
-    )
-    return {(row[0], row[1]) for row in db.session.execute(statement)}
+        return db.session.scalar(policy.still_member(*self.member_of)) is not None
 
 
 def _set(ids: list[int], **values: Any) -> None:
@@ -162,8 +153,8 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
     The rows are locked with `FOR UPDATE SKIP LOCKED` (PostgreSQL) while they are
     claimed, and the claim moves their next attempt past the lease, counted from the
     claim itself, so no other worker takes them while this one sends (the lock itself
-    ends with the claim's commit). Mail for members who left since it was written is
-    dropped here; `_send_batch` asks again right before each send. Only the first row's
+    ends with the claim's commit). Whether a member-only mail's recipient may still have
+    it is asked right before it is sent (`_send_batch`), not here. Only the first row's
     attempt is counted here: a row's attempt is counted when it is reached, so a worker
     killed mid-batch uses up no attempt of the rows it never tried.
     """
@@ -189,29 +180,19 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
         query = query.where(OutboxMessage.id.in_(ids))
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = list(db.session.execute(query))
-    members = _still_members(
-        {
+    taken = [
+        Claimed(
+            r.id,
+            r.recipient,
+            r.subject,
+            r.body,
+            r.attempts + 1,
             (r.member_of_community_id, r.member_user_id or 0)
-            for r in rows
-            if r.member_of_community_id
-        }
-    )
-    taken: list[Claimed] = []
-    dropped: list[int] = []
-    for r in rows:
-        if r.member_of_community_id is not None and (
-            (r.member_of_community_id, r.member_user_id or 0) not in members
-        ):  # left or removed since: the mail is not theirs any more
-            dropped.append(r.id)
-        else:
-            member_of = (
-                (r.member_of_community_id, r.member_user_id or 0)
-                if r.member_of_community_id is not None
-                else None
-            )
-            taken.append(Claimed(r.id, r.recipient, r.subject, r.body, r.attempts + 1, member_of))
-    _set(dropped, dropped_at=now, sent_at=now)
+            if r.member_of_community_id is not None
+            else None,
+        )
+        for r in db.session.execute(query)
+    ]
     claimed_at = max(now, utcnow())  # the lease runs from the claim, not from `now`
     _set(
         [c.id for c in taken],
