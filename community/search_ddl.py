@@ -18,19 +18,33 @@ SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, body, tags, content='search_documents', content_rowid='id', "
     "tokenize='unicode61 remove_diacritics 2')",
+    # The index holds Dutch stems (community.search.stemming; the function is registered
+    # on every connection): "winkels" and "winkel" are one word, as on PostgreSQL. The
+    # delete gives FTS5 the same stems it was given, as an external-content index needs.
     "CREATE TRIGGER IF NOT EXISTS search_documents_ai AFTER INSERT ON search_documents BEGIN "
     "INSERT INTO search_fts(rowid, title, body, tags) "
-    "VALUES (new.id, new.title, new.body, new.tags); END",
+    "VALUES (new.id, leerkring_stems(new.title), leerkring_stems(new.body), new.tags); END",
     "CREATE TRIGGER IF NOT EXISTS search_documents_ad AFTER DELETE ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title, body, tags) "
-    "VALUES ('delete', old.id, old.title, old.body, old.tags); END",
-    "CREATE TRIGGER IF NOT EXISTS search_documents_au AFTER UPDATE ON search_documents BEGIN "
+    "VALUES ('delete', old.id, leerkring_stems(old.title), leerkring_stems(old.body), "
+    "old.tags); END",
+    "CREATE TRIGGER IF NOT EXISTS search_documents_au AFTER UPDATE OF title, body, tags "
+    "ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, title, body, tags) "
-    "VALUES ('delete', old.id, old.title, old.body, old.tags); "
+    "VALUES ('delete', old.id, leerkring_stems(old.title), leerkring_stems(old.body), "
+    "old.tags); "
     "INSERT INTO search_fts(rowid, title, body, tags) "
-    "VALUES (new.id, new.title, new.body, new.tags); END",
+    "VALUES (new.id, leerkring_stems(new.title), leerkring_stems(new.body), new.tags); END",
+    # The words of the index, for finding a word one or two letters off (typos.py).
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_vocabulary USING fts5vocab(search_fts, 'col')",
 ]
+# Refill the index from the documents (the migration that introduced the stems).
+SQLITE_REFILL = (
+    "INSERT INTO search_fts(rowid, title, body, tags) "
+    "SELECT id, leerkring_stems(title), leerkring_stems(body), tags FROM search_documents"
+)
 SQLITE_DROP = [
+    "DROP TABLE IF EXISTS search_vocabulary",
     "DROP TRIGGER IF EXISTS search_documents_au",
     "DROP TRIGGER IF EXISTS search_documents_ad",
     "DROP TRIGGER IF EXISTS search_documents_ai",
@@ -43,12 +57,38 @@ SQLITE_DROP = [
 POSTGRES_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_search_documents_tsv ON search_documents USING gin (tsv)"
 )
+# The words of the index (its lexemes, never a tag: those have a space), for finding a
+# word one or two letters off (community.search.typos). Filled by a statement trigger from
+# the rows a statement wrote, in word order so that two writers never wait on each other
+# in a cycle; never emptied (a stale word only means one more candidate to try).
+POSTGRES_WORDS = [
+    'CREATE TABLE IF NOT EXISTS search_words (word text COLLATE "C" PRIMARY KEY)',
+    "CREATE OR REPLACE FUNCTION search_words_add() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN INSERT INTO search_words (word) SELECT DISTINCT w FROM new_rows, "
+    "unnest(tsvector_to_array(new_rows.tsv)) AS w WHERE position(' ' in w) = 0 "
+    "ORDER BY w ON CONFLICT DO NOTHING; RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER search_documents_words_ai AFTER INSERT ON search_documents "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()",
+    "CREATE OR REPLACE TRIGGER search_documents_words_au AFTER UPDATE ON search_documents "
+    "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION search_words_add()",
+]
+POSTGRES_WORDS_FILL = (
+    "INSERT INTO search_words (word) SELECT DISTINCT w FROM search_documents, "
+    "unnest(tsvector_to_array(tsv)) AS w WHERE position(' ' in w) = 0 ON CONFLICT DO NOTHING"
+)
+POSTGRES_WORDS_DROP = [
+    "DROP TRIGGER IF EXISTS search_documents_words_au ON search_documents",
+    "DROP TRIGGER IF EXISTS search_documents_words_ai ON search_documents",
+    "DROP FUNCTION IF EXISTS search_words_add()",
+    "DROP TABLE IF EXISTS search_words",
+]
 POSTGRES = [
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS ("
     "setweight(to_tsvector('dutch', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('dutch', coalesce(body, '')), 'B') || "
     "array_to_tsvector(string_to_array('tag ' || replace(tags, ' ', ',tag '), ','))) STORED",
     POSTGRES_INDEX,
+    *POSTGRES_WORDS,
 ]
 POSTGRES_DROP = [
     "DROP INDEX IF EXISTS ix_search_documents_rum",
@@ -148,9 +188,11 @@ def install() -> None:
     event.listen(table, "after_create", _after_create)  # after the tsv column
     for statement in SQLITE_DROP:
         event.listen(table, "before_drop", DDL(statement).execute_if(dialect="sqlite"))
+    for statement in POSTGRES_WORDS_DROP:
+        event.listen(table, "before_drop", DDL(statement).execute_if(dialect="postgresql"))
 
 
 def is_index_object(name: Any, type_: str) -> bool:
     """For schema comparisons: the backend-specific index is not in the models."""
-    backend_only = {"tsv", "ix_search_documents_tsv", RUM_INDEX}
-    return str(name).startswith("search_fts") or name in backend_only
+    backend_only = {"tsv", "ix_search_documents_tsv", RUM_INDEX, "search_words"}
+    return str(name).startswith(("search_fts", "search_vocabulary")) or name in backend_only

@@ -201,7 +201,7 @@ def test_the_ordering_is_read_from_the_rum_index(app, archive, rum):
     with app.test_request_context():
         user = _db.session.get(User, archive["member"].id)
         condition = querying._expression(  # the search's own statement
-            search.terms(WORD), policy.search_scope(user), []
+            [querying.Word(w) for w in search.terms(WORD)], policy.search_scope(user), [], []
         )
         statement = querying._matching_ids(condition, 10).compile(_db.engine)
         connection = _db.session.connection()

@@ -71,6 +71,8 @@ def generate(
     postgres = db.engine.dialect.name == "postgresql"
     if postgres:  # one index build after the load beats updating it row by row
         db.session.execute(sql("DROP INDEX IF EXISTS ix_search_documents_tsv"))
+        for statement in search_ddl.POSTGRES_WORDS_DROP[:2]:  # the word list: once, after
+            db.session.execute(sql(statement))
     search = cases.SearchRows()
     rows = step("cases", lambda: cases.cases(world, scale, search))
     targets = cases.plan_contributions(world, scale, rows)
@@ -83,6 +85,9 @@ def generate(
     if postgres:
         db.session.execute(sql("SET maintenance_work_mem = '512MB'"))
         step("search index", lambda: db.session.execute(sql(search_ddl.POSTGRES_INDEX)))
+        step("search words", lambda: db.session.execute(sql(search_ddl.POSTGRES_WORDS_FILL)))
+        for statement in search_ddl.POSTGRES_WORDS[2:]:  # the triggers back
+            db.session.execute(sql(statement))
     step("sequences", lambda: bulk.fix_sequences(db.metadata.tables[t] for t in TABLES))
     step("analyze", bulk.analyze)
     return {

@@ -27,6 +27,7 @@ SEARCH_COLUMNS = (
     "title",
     "body",
     "updated_at",
+    "created_at",
     "tags",
 )
 
@@ -77,11 +78,13 @@ class SearchRows:
                 values["title"][:300],
                 values["body"],
                 values["updated_at"],
+                values["updated_at"],  # written then: the period filter's date
                 tags_for(
                     community_id,
                     kind,
                     values.get("theme_id"),
                     values.get("scope") == "library",
+                    values["updated_at"],
                 ),
             )
         )

@@ -38,3 +38,5 @@ class SearchDocument(db.Model):  # type: ignore[name-defined]
     # Access and filter tokens for the full-text index, e.g. "c12 kcase t3" (tags_for).
     tags: Mapped[str] = mapped_column(String(120), default="", server_default=text("''"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the object was written (a case: published); the period filter reads it.
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -40,12 +40,16 @@ def search_page() -> str:
     kind = request.args.get("type") if request.args.get("type") in SEARCH_KINDS else None
     theme_slug = request.args.get("theme") or None
     theme = db.session.scalar(select(Theme).where(Theme.slug == theme_slug)) if theme_slug else None
+    period = request.args.get("period") if request.args.get("period") in search.PERIODS else None
+    sort = "relevance" if request.args.get("sort") == "relevance" else "date"
     page = search.search(
         current_user,
         query,
         community_id=community_id,
         kind=kind,
         theme_id=theme.id if theme else None,
+        period=period,
+        sort=sort,
         page=min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE),
     )
     # The user's own communities (id, name, slug): the filter's choices, and the names
@@ -60,7 +64,8 @@ def search_page() -> str:
         if member_of
         else []
     )
-    hits = []
+    hits: list[search.Hit] = []
+    slugs: dict[int, str] = {}
     if page is not None and page.items:
         names = {c.id: c.name for c in my_communities}
         slugs = {c.id: c.slug for c in my_communities}
@@ -68,11 +73,10 @@ def search_page() -> str:
         if others:  # not expected (only approaches are in the library); never a wrong link
             found = select(Community.id, Community.slug).where(Community.id.in_(others))
             slugs.update({row.id: row.slug for row in db.session.execute(found)})
-        words = search.terms(query)
         hits = [
             search.Hit(
                 d,
-                search.snippet(d.body, words),
+                search.snippet(d.body, page.highlight),
                 _url(d, slugs),
                 # A library approach of a community the user is not in: no community name.
                 names.get(d.community_id, ""),
@@ -83,11 +87,16 @@ def search_page() -> str:
         "pages/search.html",
         query=query,
         page=page,
-        hits=hits,
+        groups=search.group_by_case(
+            hits,
+            lambda d: url_for("cases.show_case", slug=slugs[d.community_id], case_id=d.case_id),
+        ),
         communities=my_communities,
         community_id=community_id,
         kind=kind,
         theme=theme_slug,
+        period=period,
+        sort=sort,
         themes=db.session.scalars(select(Theme).order_by(Theme.name_nl)).all(),
         too_short=page is None and bool(query.strip()),
     )

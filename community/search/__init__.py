@@ -17,21 +17,27 @@ from community.search.indexing import (
 from community.search.querying import (
     MAX_COUNTED,
     MAX_QUERY,
+    PERIODS,
+    SORTS,
     ResultPage,
     search,
     similar,
     terms,
 )
-from community.search.snippets import Hit, snippet
+from community.search.snippets import Group, Hit, group_by_case, snippet
 
 __all__ = [
     "MAX_COUNTED",
     "MAX_QUERY",
+    "PERIODS",
+    "SORTS",
+    "Group",
     "Hit",
     "ResultPage",
     "index_approach",
     "index_case",
     "index_contribution",
+    "group_by_case",
     "index_meeting",
     "reindex_all",
     "remove",

@@ -8,13 +8,15 @@ see community.search_ddl). Drafts, hidden and held content are never indexed.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, literal, select, update
 
 from community.extensions import db
 from community.models import Approach, Attachment, Case, Contribution, Meeting, SearchDocument
 from community.models.base import utcnow
+from community.search.plain_text import plain_text
 
 NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -31,6 +33,8 @@ def _names(owner_type: str, owner_id: int) -> str:
 
 def _put(kind: str, object_id: int, **values: Any) -> None:
     db.session.flush()
+    # An object made in this transaction has no timestamp before its insert: it is now.
+    values["created_at"] = values.get("created_at") or utcnow()
     document = db.session.scalar(
         select(SearchDocument).where(
             SearchDocument.kind == kind, SearchDocument.object_id == object_id
@@ -42,18 +46,42 @@ def _put(kind: str, object_id: int, **values: Any) -> None:
     for name, value in values.items():
         setattr(document, name, value)
     document.tags = tags_for(
-        values["community_id"], kind, values.get("theme_id"), values.get("scope") == "library"
+        values["community_id"],
+        kind,
+        values.get("theme_id"),
+        values.get("scope") == "library",
+        values.get("created_at"),
     )
     document.updated_at = utcnow()
 
 
-def tags_for(community_id: int, kind: str, theme_id: int | None, library: bool) -> str:
+def month_tag(moment: datetime) -> str:
+    """The filter token of a calendar month (UTC), e.g. m202612: the period filter."""
+    return f"m{moment.year:04d}{moment.month:02d}"
+
+
+def _month_tag_of(column: Any) -> Any:
+    """month_tag in SQL, for a row's own timestamp (an update of many rows at once)."""
+    if db.engine.dialect.name == "postgresql":
+        return literal("m") + func.to_char(func.timezone("UTC", column), "YYYYMM")
+    return literal("m") + func.strftime("%Y%m", column)
+
+
+def tags_for(
+    community_id: int,
+    kind: str,
+    theme_id: int | None,
+    library: bool,
+    created: datetime | None = None,
+) -> str:
     """The access and filter tokens of a document in the full-text index."""
     tags = [f"c{community_id}", f"k{kind}"]
     if theme_id:
         tags.append(f"t{theme_id}")
     if library:
         tags.append("library")
+    if created is not None:
+        tags.append(month_tag(created))
     return " ".join(tags)
 
 
@@ -82,11 +110,9 @@ def index_case(case: Case, *, with_contributions: bool = False) -> None:
             index_contribution(contribution)
     body = "\n".join(
         [
-            case.context,
-            case.question,
-            case.tried,
-            case.stakeholders,
-            case.follow_up,
+            *(plain_text(part) for part in (case.context, case.question, case.tried)),
+            plain_text(case.stakeholders),
+            plain_text(case.follow_up),
             _names("case", case.id),
         ]
     )
@@ -99,6 +125,7 @@ def index_case(case: Case, *, with_contributions: bool = False) -> None:
         title=case.title,
         body=body,
         scope="community",
+        created_at=case.published_at or case.created_at,
     )
     # The contributions carry the case's title and theme: an edit reaches them too.
     db.session.execute(
@@ -108,7 +135,8 @@ def index_case(case: Case, *, with_contributions: bool = False) -> None:
             title=case.title,
             theme_id=case.theme_id,
             community_id=case.community_id,
-            tags=tags_for(case.community_id, "contribution", case.theme_id, False),
+            tags=literal(tags_for(case.community_id, "contribution", case.theme_id, False))
+            + func.coalesce(literal(" ") + _month_tag_of(SearchDocument.created_at), ""),
         )
         .execution_options(synchronize_session=False)
     )
@@ -124,7 +152,7 @@ def index_contribution(contribution: Contribution) -> None:
     ):
         remove("contribution", contribution.id)
         return
-    body = contribution.body + "\n" + _names("contribution", contribution.id)
+    body = plain_text(contribution.body) + "\n" + _names("contribution", contribution.id)
     _put(
         "contribution",
         contribution.id,
@@ -134,22 +162,21 @@ def index_contribution(contribution: Contribution) -> None:
         title=case.title,
         body=body,
         scope="community",
+        created_at=contribution.created_at,
     )
 
 
 def index_approach(approach: Approach) -> None:
     library = approach.scope == "library" and approach.library_approved_at is not None
-    body = "\n".join(
-        [
-            approach.summary,
-            approach.problem,
-            approach.steps,
-            approach.results,
-            approach.success_factors,
-            approach.pitfalls,
-            _names("approach", approach.id),
-        ]
+    texts = (
+        approach.summary,
+        approach.problem,
+        approach.steps,
+        approach.results,
+        approach.success_factors,
+        approach.pitfalls,
     )
+    body = "\n".join([*(plain_text(text) for text in texts), _names("approach", approach.id)])
     _put(
         "approach",
         approach.id,
@@ -159,11 +186,12 @@ def index_approach(approach: Approach) -> None:
         title=approach.title,
         body=body,
         scope="library" if library else "community",
+        created_at=approach.created_at,
     )
 
 
 def index_meeting(meeting: Meeting) -> None:
-    body = "\n".join([meeting.location, meeting.agenda, meeting.report])
+    body = "\n".join([meeting.location, plain_text(meeting.agenda), plain_text(meeting.report)])
     _put(
         "meeting",
         meeting.id,
@@ -173,6 +201,7 @@ def index_meeting(meeting: Meeting) -> None:
         title=meeting.title,
         body=body,
         scope="community",
+        created_at=meeting.created_at,
     )
 
 
