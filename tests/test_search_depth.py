@@ -53,7 +53,8 @@ def _page(client, q: str, **args) -> str:
 
 
 def _titles(page: str) -> list[str]:
-    return re.findall(r'<h3 class="utrecht-heading-3"><a class="utrecht-link" href="[^"]+">([^<]+)</a>', page)
+    heading = r'<h3 class="utrecht-heading-3"><a class="utrecht-link" href="[^"]+">([^<]+)</a>'
+    return re.findall(heading, page)
 
 
 def test_dutch_stems_find_each_other_on_both_databases(client, kringen):
@@ -144,7 +145,8 @@ def test_hits_of_one_case_come_together(client, db, kringen, make_user, make_mem
 def test_the_header_has_a_search_field_for_members_only(client, kringen):
     home = client.get("/").get_data(as_text=True)
     header = home.split("</header>")[0]
-    assert 'role="search"' in header and 'name="q"' in header
+    assert 'role="search"' in header
+    assert 'name="q"' in header
     assert 'for="header-q"' in header  # labelled
     client.post("/logout")
     login_page = client.get("/login").get_data(as_text=True)

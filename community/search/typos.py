@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from community.extensions import db
 from community.search.stemming import stem
@@ -63,16 +63,16 @@ def _known(words: Iterable[str]) -> dict[str, int]:
     wanted = sorted(set(words))
     if not wanted:
         return {}
-    names = {f"w{i}": word for i, word in enumerate(wanted)}
-    marks = ", ".join(f":{name}" for name in names)
     if db.engine.dialect.name == "postgresql":
-        statement = text(f"SELECT word, 1 FROM search_words WHERE word IN ({marks})")
+        statement = text("SELECT word, 1 FROM search_words WHERE word IN :words")
     else:
         statement = text(
             "SELECT term, sum(doc) FROM search_vocabulary "
-            f"WHERE term IN ({marks}) AND col IN ('title', 'body') GROUP BY term"
+            "WHERE term IN :words AND col IN ('title', 'body') GROUP BY term"
         )
-    return {str(word): int(count) for word, count in db.session.execute(statement, names)}
+    statement = statement.bindparams(bindparam("words", expanding=True))
+    rows = db.session.execute(statement, {"words": wanted})
+    return {str(word): int(count) for word, count in rows}
 
 
 def _near(word: str) -> dict[str, int]:
