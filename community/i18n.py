@@ -120,6 +120,7 @@ def current_language() -> str:
 
 # What members write (cases, contributions, community texts, approaches, agendas) is Dutch.
 CONTENT_LANGUAGE = "nl"
+_CONTENT_LANG = Markup(' lang="nl"')  # a constant: no outside text goes into it
 
 
 def content_lang() -> Markup:
@@ -128,7 +129,7 @@ def content_lang() -> Markup:
     hyphenates it as Dutch. Nothing in Dutch mode, where <html lang> already says so."""
     if current_language() == CONTENT_LANGUAGE:
         return Markup("")
-    return Markup(f' lang="{CONTENT_LANGUAGE}"')
+    return _CONTENT_LANG
 
 
 @cache

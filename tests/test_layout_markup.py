@@ -128,14 +128,16 @@ def test_failed_contribution_lands_on_the_error_summary(client, community_world)
     html = response.text
     section = html.split('id="bijdragen"', 1)[1]
     summary = re.search(r'<div class="[^"]*error-summary"[^>]*>', section)
-    assert summary and 'tabindex="-1"' in summary.group(0)
+    assert summary
+    assert 'tabindex="-1"' in summary.group(0)
     assert re.search(r'<script src="/static/js/error-summary\.[0-9a-f]{12}\.js" defer>', html)
 
 
 def test_error_summary_script_is_served(client):
     response = client.get("/static/js/error-summary.js")
     assert response.status_code == 200
-    assert ".error-summary" in response.text and "focus()" in response.text
+    assert ".error-summary" in response.text
+    assert "focus()" in response.text
 
 
 def test_favicon_and_description(client, make_user):
@@ -150,11 +152,13 @@ def test_favicon_and_description(client, make_user):
     html = client.get("/login").text
     assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in html
     dutch = re.search(r'<meta name="description" content="([^"]+)">', html)
-    assert dutch and "besloten leergemeenschappen" in dutch.group(1)
+    assert dutch
+    assert "besloten leergemeenschappen" in dutch.group(1)
     english = re.search(
         r'<meta name="description" content="([^"]+)">', client.get("/login", headers=EN).text
     )
-    assert english and "closed learning communities" in english.group(1)
+    assert english
+    assert "closed learning communities" in english.group(1)
 
 
 @pytest.fixture
@@ -185,7 +189,10 @@ def test_community_audit_log_in_words(client, db, audited, headers, words):
 
 @pytest.mark.parametrize(
     ("headers", "words"),
-    [({}, ["casus ingebracht", "account geschorst"]), (EN, ["case submitted", "account suspended"])],
+    [
+        ({}, ["casus ingebracht", "account geschorst"]),
+        (EN, ["case submitted", "account suspended"]),
+    ],
 )
 def test_admin_audit_log_in_words(client, db, audited, headers, words):
     _community, _moderator, admin = audited
@@ -222,5 +229,7 @@ def test_meeting_forms_land_on_their_section(client, community_world, make_meeti
     assert isinstance(meeting, Meeting)
     login(client, moderator.email)
     html = client.get(f"/c/{community.slug}/meetings/{meeting.id}").text
-    assert f'/meetings/{meeting.id}/rsvp#rsvp-title"' in html and 'id="rsvp-title"' in html
-    assert '#verslag-schrijven"' in html and 'id="verslag-schrijven"' in html
+    assert f'/meetings/{meeting.id}/rsvp#rsvp-title"' in html
+    assert 'id="rsvp-title"' in html
+    assert '#verslag-schrijven"' in html
+    assert 'id="verslag-schrijven"' in html

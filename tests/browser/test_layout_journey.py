@@ -29,7 +29,9 @@ OVERLAPS = """() => {
         }
         // and no text runs out of its cell
         for (const cell of row.children) {
-            if (cell.scrollHeight > cell.clientHeight + 1) problems.push('overflow: ' + cell.innerText.slice(0, 40));
+            if (cell.scrollHeight > cell.clientHeight + 1) {
+                problems.push('overflow: ' + cell.innerText.slice(0, 40));
+            }
         }
     }
     return problems;
@@ -109,7 +111,9 @@ def test_radio_buttons_stay_round_and_required_fields_look_normal(
     page.goto(f"/c/{world.slug}/invite")
     for radio in page.locator("main input[type=radio]").all():
         box = radio.bounding_box()
-        assert box and box["width"] <= 40 and abs(box["width"] - box["height"]) < 2, box
+        assert box
+        assert box["width"] <= 40, box
+        assert abs(box["width"] - box["height"]) < 2, box
     page.context.close()
     page = _as(browser, live_server, width, world.member)
     page.goto(f"/c/{world.slug}/approaches/new")
@@ -140,7 +144,8 @@ def test_long_words_do_not_push_the_page_sideways(browser, live_server, world, w
         expect(page.locator("h1")).to_be_visible()
         assert_no_horizontal_scroll(page, width)
         heading = page.locator("h1").bounding_box()
-        assert heading and heading["x"] + heading["width"] <= width, label
+        assert heading, label
+        assert heading["x"] + heading["width"] <= width, label
     page.context.close()
 
 
@@ -194,5 +199,6 @@ def test_failed_post_without_javascript_scrolls_to_the_form(browser, live_server
     page.wait_for_load_state("load")
     assert page.url.endswith("#bijdragen")
     box = page.locator(".error-summary").bounding_box()
-    assert box and 0 <= box["y"] < 800, box
+    assert box
+    assert 0 <= box["y"] < 800, box
     ctx.close()
