@@ -22,6 +22,7 @@ from flask_babel import (
 )
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup
 
 from community.models.base import AMSTERDAM
 
@@ -115,6 +116,20 @@ def translated(labels: Labels) -> Mapping[str, str]:
 def current_language() -> str:
     locale = get_locale()
     return locale.language if locale is not None else "nl"
+
+
+# What members write (cases, contributions, community texts, approaches, agendas) is Dutch.
+CONTENT_LANGUAGE = "nl"
+_CONTENT_LANG = Markup(' lang="nl"')  # a constant: no outside text goes into it
+
+
+def content_lang() -> Markup:
+    """` lang="nl"` for an element that holds user content, when the interface speaks
+    another language: screen readers then pronounce it as Dutch and the browser
+    hyphenates it as Dutch. Nothing in Dutch mode, where <html lang> already says so."""
+    if current_language() == CONTENT_LANGUAGE:
+        return Markup("")
+    return _CONTENT_LANG
 
 
 @cache

@@ -39,6 +39,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "pages.unsubscribe",
         "pages.security_txt",
         "pages.security_policy",
+        "pages.favicon",
     }
 )
 

@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=policy.POLICIES,
         current_language=i18n.current_language,
+        content_lang=i18n.content_lang,
         languages=app.config["LANGUAGES"],
         kind_label=labels.kind_label,
         status_label=labels.status_label,

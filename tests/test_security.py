@@ -51,6 +51,7 @@ def test_public_list_is_short_and_known(app):
         "pages.unsubscribe",  # the signed token in the digest is the key
         "pages.security_txt",
         "pages.security_policy",
+        "pages.favicon",  # a redirect to static/favicon.svg
     }
 
 

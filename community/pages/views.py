@@ -91,6 +91,14 @@ def unsubscribe(token: str) -> str | BaseResponse:
     return render_template("pages/unsubscribe.html", user=user, done=False)
 
 
+@bp.route("/favicon.ico")
+def favicon() -> BaseResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: the SVG."""
+    response = redirect(url_for("static", filename="favicon.svg"), code=302)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.route("/.well-known/security.txt")
 def security_txt() -> Response:
     """RFC 9116: where to report a vulnerability, and until when this file holds.

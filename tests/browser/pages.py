@@ -295,7 +295,7 @@ class CommunityPage:
         return self
 
     def request_to_join(self, motivation: str) -> None:
-        form = self.page.locator(f"main form[action='{self.path}/join']")
+        form = self.page.locator(f"main form[action^='{self.path}/join']")
         form.locator("#motivation").fill(motivation)
         form.locator("button[type=submit]").click()
         self.page.wait_for_load_state("load")

@@ -76,10 +76,10 @@ def test_a_bsn_is_held_back_until_confirmed(page, live_server):
     expect(page.get_by_role("heading", name="Schuldhulp voor een gezin")).to_be_visible()
 
     page.locator("#body").fill("Bel het nummer 123 456 782 van de gemeente.")
-    page.locator("main form[action$='/contributions'] button[value=post]").click()
+    page.locator("main form[action*='/contributions#'] button[value=post]").click()
     page.wait_for_load_state("load")
     _check_warning(page, "case page with a contribution BSN warning", "body")
     page.locator("#body").fill("Bel het algemene nummer van de gemeente.")
-    page.locator("main form[action$='/contributions'] button[value=post]").click()
+    page.locator("main form[action*='/contributions#'] button[value=post]").click()
     page.wait_for_load_state("load")
     expect(page.get_by_text("Bel het algemene nummer van de gemeente.")).to_be_visible()
