@@ -15,10 +15,17 @@ from community.communities import access, invitations, memberships, queries
 from community.communities.forms import DecisionForm, InviteForm, RemoveForm, RoleForm
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
+from community.formtools import (
+    apply_domain_error,
+    client_ip,
+    flash_refusal,
+    flash_success,
+    posted,
+)
 from community.models import Invitation
 from community.models.base import utcnow
 from community.pagination import paginate
+from community.security import safe_next_url
 
 bp = Blueprint("members", __name__)
 
@@ -49,8 +56,9 @@ def _act_on_member(
     act: Callable[[], object],
     success: Callable[[], str],
 ) -> BaseResponse:
-    """Validate, let the service act, commit and say so; every outcome returns to the list."""
-    back = redirect(url_for("members.list_members", slug=slug))
+    """Validate, let the service act, commit and say so; every outcome returns to the list
+    (or to `next`, the review queue the moderator acted from)."""
+    back = redirect(safe_next_url(posted("next"), url_for("members.list_members", slug=slug)))
     if not form.validate_on_submit():
         flash(invalid, "error")
         return back

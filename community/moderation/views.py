@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import policy
 from community.cases import contributions
 from community.communities import access
+from community.communities.forms import DecisionForm
 from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
 from community.extensions import db
@@ -27,16 +28,16 @@ from community.models import (
     Contribution,
     Flag,
 )
-from community.moderation import services
+from community.moderation import queue, services
 from community.pagination import MAX_ID, paginate
 
 bp = Blueprint("moderation", __name__)
 
 
-def _back() -> str:
+def _back(fallback: str | None = None) -> str:
     from community.security import safe_next_url
 
-    return safe_next_url(posted("next"), url_for("pages.home"))
+    return safe_next_url(posted("next"), fallback or url_for("pages.home"))
 
 
 def _flagged_url(target_type: str, obj: object) -> str:
@@ -98,15 +99,29 @@ def create_flag() -> BaseResponse:
 
 @bp.route("/moderation")
 def show_queue() -> str:
-    flags = services.queue(current_user)
-    pending = services.pending_contributions(current_user)
+    """The review queue: every section with its count, or one section page by page."""
+    from community.accounts.two_factor import needs_second_factor
+
+    name = request.args.get("section")
+    page = None
+    if name in queue.SECTIONS:
+        statement = queue.section_statement(current_user, name)
+        if statement is None:
+            abort(404)
+        page = paginate(statement, queue.PER_PAGE)
+        sections = [queue.Section(name, page.total or 0, list(page.items))]
+    else:
+        sections = queue.overview(current_user)
+    flags = next((s.items for s in sections if s.name == "flags"), [])
     return render_template(
         "moderation/queue.html",
-        flags=flags,
-        targets=services.targets_of(flags),
-        pending=pending,
-        capped=services.QUEUE_SIZE in (len(flags), len(pending)),
-        queue_size=services.QUEUE_SIZE,
+        sections=sections,
+        targets=queue.flagged_targets(flags),
+        page=page,
+        queue_size=queue.QUEUE_SIZE,
+        decision_form=DecisionForm(),
+        set_up_second_factor=needs_second_factor(current_user)
+        and not policy.has_second_factor(current_user),
     )
 
 
@@ -116,7 +131,7 @@ def approve_contribution(object_id: int) -> BaseResponse:
     assert isinstance(contribution, Contribution)
     contributions.approve(current_user, contribution, client_ip())
     flash_success(_("De bijdrage is goedgekeurd en voor iedereen zichtbaar."))
-    return redirect(_back() if posted("next") else url_for("moderation.show_queue"))
+    return redirect(_back(url_for("moderation.show_queue")))
 
 
 @bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
@@ -133,9 +148,9 @@ def resolve_flag(flag_id: int) -> BaseResponse:
         )
     except DomainError as error:
         flash_refusal(error)
-        return redirect(url_for("moderation.show_queue"))
+        return redirect(_back(url_for("moderation.show_queue")))
     flash_success(_("De melding is afgehandeld. De melder krijgt bericht."))
-    return redirect(url_for("moderation.show_queue"))
+    return redirect(_back(url_for("moderation.show_queue")))
 
 
 def _hideable(kind: str, object_id: int) -> Case | Contribution:
