@@ -177,9 +177,19 @@ def test_a_declined_applicant_reads_the_message_and_a_too_long_one_changes_nothi
     w = queue_world["A"]
     login(client, w["moderator"].email)
     url = f"/c/{w['community'].slug}/requests/{w['request'].id}/decline"
-    response = client.post(
-        url, data={"message": "x" * 1001, "next": "/moderation"}, follow_redirects=True
-    )
+    response = client.post(url, data={"message": "x" * 1001, "next": "/moderation"})
+    # The queue again, the text kept, the error beside the field and in the summary.
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    field = f"decline-message-{w['request'].id}"
+    assert f'href="#{field}">Bericht aan de aanvrager: Het bericht mag hoogstens 1000' in page
+    assert f'id="{field}-error"' in page
+    assert 'aria-invalid="true"' in page
+    assert ">" + "x" * 1001 + "</textarea>" in page
+    assert "Meldingen van leden (1)" in page  # the rest of the queue is there too
+    assert _db.session.get(Membership, w["request"].id).status == "requested"
+    # From the members page the refusal is flashed there, as before.
+    response = client.post(url, data={"message": "x" * 1001}, follow_redirects=True)
     assert "hoogstens 1000 tekens" in response.get_data(as_text=True)
     assert _db.session.get(Membership, w["request"].id).status == "requested"
     client.post(url, data={"message": "Deze kring is voor gemeenten.", "next": "/moderation"})

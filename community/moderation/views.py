@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from community.models import (
     Community,
     Contribution,
     Flag,
+    Membership,
 )
 from community.moderation import queue, services
 from community.pagination import MAX_ID, paginate
@@ -97,12 +99,21 @@ def create_flag() -> BaseResponse:
     return redirect(_back())
 
 
-@bp.route("/moderation")
-def show_queue() -> str:
+@dataclass(frozen=True)
+class FailedDecision:
+    """A join-request decision sent from the queue that did not validate: the queue is
+    shown again with the moderator's text and the error at that request's form."""
+
+    membership_id: int
+    action: str  # "approve" or "decline"
+    form: DecisionForm
+
+
+def render_queue(decision: FailedDecision | None = None) -> str:
     """The review queue: every section with its count, or one section page by page."""
     from community.accounts.two_factor import needs_second_factor
 
-    name = request.args.get("section")
+    name = request.args.get("section") if decision is None else None
     page = None
     if name in queue.SECTIONS:
         statement = queue.section_statement(current_user, name)
@@ -112,6 +123,10 @@ def show_queue() -> str:
         sections = [queue.Section(name, page.total or 0, list(page.items))]
     else:
         sections = queue.overview(current_user)
+    if decision is not None:
+        requests = next((s.items for s in sections if s.name == "requests"), [])
+        if all(m.id != decision.membership_id for m in requests):
+            requests.insert(0, db.session.get(Membership, decision.membership_id))
     flags = next((s.items for s in sections if s.name == "flags"), [])
     return render_template(
         "moderation/queue.html",
@@ -119,10 +134,15 @@ def show_queue() -> str:
         targets=queue.flagged_targets(flags),
         page=page,
         queue_size=queue.QUEUE_SIZE,
-        decision_form=DecisionForm(),
+        decision=decision,
         set_up_second_factor=needs_second_factor(current_user)
         and not policy.has_second_factor(current_user),
     )
+
+
+@bp.route("/moderation")
+def show_queue() -> str:
+    return render_queue()
 
 
 @bp.route("/moderation/contribution/<int:object_id>/approve", methods=["POST"])

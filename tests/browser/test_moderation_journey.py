@@ -275,7 +275,22 @@ def test_the_review_queue_at_two_widths(page, live_server):
         page.screenshot(path=str(shots / f"queue-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
+    # A message too long (past the browser's own limit) is refused beside the field,
+    # the text kept; nothing is decided.
+    card = page.locator("li.card", has_text="Anna Aanvrager")
+    box = card.get_by_label("Bericht bij afwijzing")
+    box.evaluate("el => el.removeAttribute('maxlength')")
+    box.fill("Nee. " * 201)
+    card.get_by_role("button", name="Afwijzen").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".error-summary")).to_contain_text("hoogstens 1000 tekens")
+    card = page.locator("li.card", has_text="Anna Aanvrager")
+    expect(card.locator(".utrecht-form-field-error-message")).to_contain_text("1000 tekens")
+    expect(card.get_by_label("Bericht bij afwijzing")).to_have_value("Nee. " * 201)
+    assert_accessible(page, "review queue with a refused message")
+
     # Approve the request with a message, from the queue; back on the queue.
+    page.goto("/moderation")
     card = page.locator("li.card", has_text="Anna Aanvrager")
     card.get_by_label("Bericht bij goedkeuring").fill("Welkom in de kring, Anna!")
     card.get_by_role("button", name="Goedkeuren").click()
