@@ -55,18 +55,23 @@ def init_app(app: Flask) -> None:
 
             return unread_count(current_user) if policy.is_active_user(current_user) else 0
 
-        def open_flags() -> int:
+        def review_count() -> int | None:
+            """The header's "Te beoordelen (N)": None (no link, no query) for plain
+            members; for moderators and administrators what waits in their queue."""
             from flask_login import current_user
 
-            from community.moderation.services import waiting
+            from community.accounts.two_factor import needs_second_factor
+            from community.moderation.services import pending_review_count
 
-            return waiting(current_user) if policy.is_active_user(current_user) else 0
+            if not policy.is_active_user(current_user) or not needs_second_factor(current_user):
+                return None
+            return pending_review_count(current_user)
 
         from community.notifications.services import UNREAD_SHOWN
 
         return {
             "unread_notifications": unread_notifications,
-            "open_flags": open_flags,
+            "review_count": review_count,
             "unread_shown": UNREAD_SHOWN,
         }
 

@@ -475,7 +475,7 @@ def test_report_page_is_closed_to_outsiders(client, kring, make_user):
 def test_queue_shows_the_oldest_and_the_header_counts_all(
     client, db, kring, make_user, make_membership, monkeypatch
 ):
-    from community.moderation import services
+    from community.moderation import queue
 
     w = kring
     for n in range(3):
@@ -484,12 +484,17 @@ def test_queue_shows_the_oldest_and_the_header_counts_all(
         login(client, reporter.email)
         client.post("/flags", data={"target": f"case:{w['case'].id}", "reason": "other"})
         client.post("/logout")
-    monkeypatch.setattr(services, "QUEUE_SIZE", 2)
+    monkeypatch.setattr(queue, "QUEUE_SIZE", 2)
     login(client, w["moderator"].email)
     page = client.get("/moderation").get_data(as_text=True)
     assert page.count("Gemeld door") == 2
     assert "Melder 0" in page
     assert "Melder 1" in page
     assert "Melder 2" not in page
-    assert "Je ziet de oudste 2" in page
-    assert '<span class="count-badge">3<' in page  # the header counts them all
+    assert "Je ziet de oudste 2." in page
+    assert "Meldingen van leden (3)" in page  # the section counts them all
+    assert "Te beoordelen (3)" in page  # and so does the header
+    assert 'href="/moderation?section=flags"' in page
+    rest = client.get("/moderation?section=flags").get_data(as_text=True)
+    assert rest.count("Gemeld door") == 3  # the section on its own shows them all
+    assert "Melder 2" in rest

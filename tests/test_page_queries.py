@@ -56,3 +56,89 @@ def test_key_pages_run_the_same_bounded_number_of_queries_at_two_sizes(database_
     }
     assert all(count <= MAX_QUERIES for count in small.values()), small
     assert tiny == small
+
+
+def _queue_world(
+    n: int,
+    make_user: Any,
+    make_community: Any,
+    make_membership: Any,
+    make_case: Any,
+    make_contribution: Any,
+) -> Any:
+    """An administrator who moderates two communities, with `n` items in every section
+    of the review queue (flags on cases, contributions and approaches)."""
+    from community.extensions import db
+    from community.models import Approach, Flag
+    from community.models.base import utcnow
+
+    boss = make_user(platform_role="admin")
+    for _c in range(2):
+        community = make_community()
+        make_membership(boss, community, role="moderator")
+        author = make_user()
+        make_membership(author, community)
+        case = make_case(community, author)
+        for i in range(n):
+            make_membership(make_user(), community, status="requested", motivation="Graag")
+            held = make_contribution(case, author, body=f"Wacht {i}")
+            held.pending_review = True
+            approach = Approach(
+                community_id=community.id,
+                author_id=author.id,
+                title=f"Aanpak {i}",
+                library_requested_at=utcnow(),
+            )
+            db.session.add(approach)
+            db.session.flush()
+            reporter = make_user()
+            make_membership(reporter, community)
+            other = make_case(community, author)
+            said = make_contribution(case, author, body=f"Gemeld {i}")
+            for target_type, target_id in (
+                ("case", other.id),
+                ("contribution", said.id),
+                ("approach", approach.id),
+            ):
+                db.session.add(
+                    Flag(
+                        reporter_id=reporter.id,
+                        community_id=community.id,
+                        target_type=target_type,
+                        target_id=target_id,
+                        reason="other",
+                    )
+                )
+            make_user(status="pending")
+        db.session.commit()
+    return boss
+
+
+def test_the_review_queue_runs_the_same_bounded_number_of_queries_at_two_sizes(
+    app, make_user, make_community, make_membership, make_case, make_contribution
+):
+    counts = []
+    for n in (1, 12):  # under and over the overview's cap of 10 per section
+        boss = _queue_world(
+            n, make_user, make_community, make_membership, make_case, make_contribution
+        )
+        client = app.test_client()
+        login(client, boss.email)
+        sizes = []
+        for path in ("/moderation", "/moderation?section=flags", "/moderation?section=held"):
+            client.get(path)
+            with count_queries(app) as statements:
+                response = client.get(path)
+            assert response.status_code == 200, path
+            html = response.get_data(as_text=True)
+            assert "Hier wacht niets." not in html  # every section has its items
+            sizes.append(len(statements))
+        counts.append(sizes)
+        from community.extensions import db
+        from community.models import User
+
+        db.session.get(User, boss.id).status = "suspended"  # the next world's admin only
+        db.session.commit()
+    print(f"\nreview queue: {counts}")
+    assert counts[0] == counts[1], counts
+    assert all(count <= MAX_QUERIES for count in counts[1]), counts

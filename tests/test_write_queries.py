@@ -154,3 +154,39 @@ def test_publishing_an_approach_in_the_library(app, make_user, make_community, m
 
     assert _compare("publishing an approach", app, world) == 1
     assert set(_db.session.scalars(select(Approach.scope))) == {"library"}
+
+
+def test_reporting_content(app, make_user, make_community, make_membership, make_case):
+    """A member flags a case; every moderator of the community hears it (and gets the
+    mail), in the same number of statements for 2 moderators as for 50."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        reporter, author, *moderators = _people(make_user, n + 2)
+        for person in (reporter, author):
+            make_membership(person, community)
+        for person in moderators:
+            make_membership(person, community, role="moderator")
+        case = make_case(community, author)
+        client = app.test_client()
+        login(client, reporter.email)
+        return client, "/flags", {"target": f"case:{case.id}", "reason": "other"}
+
+    assert _compare("reporting content", app, world) == MANY
+    assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == FEW + MANY
+
+
+def test_asking_to_join(app, make_user, make_community, make_membership):
+    """Someone asks to join; every moderator hears it, at the same cost for 2 as for 50."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        applicant, *moderators = _people(make_user, n + 1)
+        for person in moderators:
+            make_membership(person, community, role="moderator")
+        client = app.test_client()
+        login(client, applicant.email)
+        return client, f"/c/{community.slug}/join", {"motivation": "Ik wil graag meedoen."}
+
+    assert _compare("asking to join", app, world) == MANY
+    assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == FEW + MANY

@@ -17,6 +17,7 @@ from community.extensions import db
 from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success, posted
 from community.models import USER_STATUSES, Organisation, User
 from community.pagination import paginate
+from community.security import safe_next_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,7 +44,7 @@ def approve_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     services.approve_account(current_user, account, client_ip())
     flash_success(_("Het account van %(name)s is goedgekeurd.", name=account.name))
-    return redirect(url_for("admin.list_accounts"))
+    return redirect(safe_next_url(posted("next"), url_for("admin.list_accounts")))
 
 
 @bp.route("/accounts/<int:user_id>/suspend", methods=["POST"])
@@ -51,7 +52,9 @@ def suspend_account(user_id: int) -> BaseResponse:
     account = db.get_or_404(User, user_id)
     services.suspend_account(current_user, account, client_ip(), posted("reason", "")[:500])
     flash_success(_("Het account van %(name)s is geschorst.", name=account.name))
-    return redirect(url_for("admin.list_accounts", status="suspended"))
+    return redirect(
+        safe_next_url(posted("next"), url_for("admin.list_accounts", status="suspended"))
+    )
 
 
 @bp.route("/accounts/<int:user_id>/reactivate", methods=["POST"])

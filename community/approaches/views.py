@@ -17,9 +17,10 @@ from community.communities import access
 from community.communities.queries import themes
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_success
+from community.formtools import apply_domain_error, client_ip, flash_success, posted
 from community.models import ORGANISATION_KINDS, Approach, Case, Community
 from community.pagination import MAX_ID, paginate_by_id
+from community.security import safe_next_url
 
 bp = Blueprint("approaches", __name__)
 
@@ -205,6 +206,8 @@ def _act(approach_id: int, act: str) -> BaseResponse:
     service, message = actions[act]
     service(current_user, approach, client_ip())
     flash_success(message)
+    if posted("next"):  # the review queue the moderator acted from
+        return redirect(safe_next_url(posted("next"), url_for("approaches.list_approaches")))
     if not policy.can_view_approach(current_user, approach):
         return redirect(url_for("approaches.list_approaches"))
     return redirect(url_for("approaches.show_approach", approach_id=approach.id))

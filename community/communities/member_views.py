@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,10 +15,17 @@ from community.communities import access, invitations, memberships, queries
 from community.communities.forms import DecisionForm, InviteForm, RemoveForm, RoleForm
 from community.exceptions import DomainError
 from community.extensions import db
-from community.formtools import apply_domain_error, client_ip, flash_refusal, flash_success
+from community.formtools import (
+    apply_domain_error,
+    client_ip,
+    flash_refusal,
+    flash_success,
+    posted,
+)
 from community.models import Invitation
 from community.models.base import utcnow
 from community.pagination import paginate
+from community.security import safe_next_url
 
 bp = Blueprint("members", __name__)
 
@@ -49,8 +56,9 @@ def _act_on_member(
     act: Callable[[], object],
     success: Callable[[], str],
 ) -> BaseResponse:
-    """Validate, let the service act, commit and say so; every outcome returns to the list."""
-    back = redirect(url_for("members.list_members", slug=slug))
+    """Validate, let the service act, commit and say so; every outcome returns to the list
+    (or to `next`, the review queue the moderator acted from)."""
+    back = redirect(safe_next_url(posted("next"), url_for("members.list_members", slug=slug)))
     if not form.validate_on_submit():
         flash(invalid, "error")
         return back
@@ -63,11 +71,18 @@ def _act_on_member(
     return back
 
 
-def _decide(slug: str, membership_id: int, approve: bool) -> BaseResponse:
+def _decide(slug: str, membership_id: int, approve: bool) -> str | BaseResponse:
     community = access.moderated_community(slug)
     membership = access.membership_in_or_404(community, membership_id=membership_id)
     form = DecisionForm()
     name = membership.user.name
+    if request.method == "POST" and not form.validate() and _from_queue():
+        # Sent from the review queue: show it again, the text kept, the error beside it.
+        from community.moderation.views import FailedDecision, render_queue
+
+        action = "approve" if approve else "decline"
+        form.message.id = f"{action}-message-{membership.id}"
+        return render_queue(FailedDecision(membership.id, action, form))
     return _act_on_member(
         slug,
         form,
@@ -83,13 +98,17 @@ def _decide(slug: str, membership_id: int, approve: bool) -> BaseResponse:
     )
 
 
+def _from_queue() -> bool:
+    return safe_next_url(posted("next"), "").partition("?")[0] == url_for("moderation.show_queue")
+
+
 @bp.route("/c/<slug>/requests/<int:membership_id>/approve", methods=["POST"])
-def approve_request(slug: str, membership_id: int) -> BaseResponse:
+def approve_request(slug: str, membership_id: int) -> str | BaseResponse:
     return _decide(slug, membership_id, approve=True)
 
 
 @bp.route("/c/<slug>/requests/<int:membership_id>/decline", methods=["POST"])
-def decline_request(slug: str, membership_id: int) -> BaseResponse:
+def decline_request(slug: str, membership_id: int) -> str | BaseResponse:
     return _decide(slug, membership_id, approve=False)
 
 

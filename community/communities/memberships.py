@@ -185,6 +185,7 @@ def decide_request(
         community=membership.community,
         actor=actor,
         target=membership,
+        message=message.strip(),
     )
 
 

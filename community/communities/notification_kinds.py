@@ -40,17 +40,29 @@ register(
     ),
     _members,
 )
+
+
+def _message(n: Any) -> str:
+    """The moderator's message to the applicant, for the e-mail (none: nothing)."""
+    message = str(n.data.get("message") or "").strip()
+    if not message:
+        return ""
+    return _("Bericht van de moderator:") + "\n" + message
+
+
 register(
     "request_approved",
     "personal",
     lambda n: _("Je aanvraag voor %(community)s is goedgekeurd. Welkom!", community=_name(n)),
     _home,
+    detail=_message,
 )
 register(
     "request_declined",
     "personal",
     lambda n: _("Je aanvraag voor %(community)s is afgewezen.", community=_name(n)),
     lambda n: url_for("communities.list_communities"),
+    detail=_message,
 )
 register(
     "invited",

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from sqlalchemy.sql import Select
 
 from community import audit, policy, search
 from community.exceptions import DomainError
 from community.extensions import db
 from community.models import Approach, Case, Community, Contribution, Flag, User
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify, notify_members
 
 
 def resolve_target(target_type: str, target_id: int) -> tuple[Any, Community | None, bool]:
@@ -68,6 +66,14 @@ def flag(
         ip=ip,
         target_type=target_type,
         target_id=target_id,
+        reason=reason,
+    )
+    notify_members(
+        "flag_reported",
+        community=community,
+        role="moderator",
+        exclude=user.id,
+        target=item,
         reason=reason,
     )
     return item
@@ -134,73 +140,12 @@ def set_locked(user: User, case: Case, locked: bool, reason: str, ip: str | None
     )
 
 
-# The review queue shows the oldest this many of each kind; the rest follows once handled.
-QUEUE_SIZE = 50
+def pending_review_count(user: User) -> int:
+    """Everything waiting in the user's review queue (the header's count), in one
+    statement; no statement at all for someone who moderates nothing."""
+    from community.moderation.queue import section_counts
 
-
-def _moderating(user: User) -> list[int]:
-    return policy.moderating_community_ids(user)
-
-
-def _pending(moderating: list[int]) -> Select[tuple[Contribution]]:
-    return (
-        select(Contribution)
-        .join(Case, Case.id == Contribution.case_id)
-        .where(Case.community_id.in_(moderating), Contribution.pending_review.is_(True))
-    )
-
-
-def _open_flags(moderating: list[int]) -> Select[tuple[Flag]]:
-    return select(Flag).where(Flag.community_id.in_(moderating), Flag.status == "open")
-
-
-def pending_contributions(user: User) -> list[Contribution]:
-    """New members' contributions waiting in the communities the user moderates, oldest first."""
-    moderating = _moderating(user)
-    if not moderating:
-        return []
-    return list(
-        db.session.scalars(
-            _pending(moderating)
-            .options(selectinload(Contribution.case))
-            .order_by(Contribution.created_at, Contribution.id)
-            .limit(QUEUE_SIZE)
-        )
-    )
-
-
-def queue(user: User) -> list[Flag]:
-    """Open flags of the communities the user moderates, oldest first."""
-    moderating = _moderating(user)
-    if not moderating:
-        return []
-    return list(
-        db.session.scalars(
-            _open_flags(moderating).order_by(Flag.created_at, Flag.id).limit(QUEUE_SIZE)
-        )
-    )
-
-
-def waiting(user: User) -> int:
-    """How many flags and held contributions wait for the user (the header's count)."""
-    moderating = _moderating(user)
-    if not moderating:
-        return 0
-    flags = select(func.count()).select_from(_open_flags(moderating).subquery())
-    held = select(func.count()).select_from(_pending(moderating).subquery())
-    return int(db.session.scalar(select(flags.scalar_subquery() + held.scalar_subquery())) or 0)
-
-
-def targets_of(flags: list[Flag]) -> dict[tuple[str, int], Any]:
-    """The flagged objects, a query per kind instead of one per flag."""
-    models: dict[str, Any] = {"case": Case, "contribution": Contribution, "approach": Approach}
-    found: dict[tuple[str, int], Any] = {}
-    for kind, model in models.items():
-        ids = [f.target_id for f in flags if f.target_type == kind]
-        if ids:
-            for obj in db.session.scalars(select(model).where(model.id.in_(ids))):
-                found[(kind, obj.id)] = obj
-    return found
+    return sum(section_counts(user).values())
 
 
 def move_case(user: User, case: Case, target: Community, reason: str, ip: str | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import policy
 from community.cases import contributions
 from community.communities import access
+from community.communities.forms import DecisionForm
 from community.communities.queries import history, users_by_id
 from community.exceptions import DomainError
 from community.extensions import db
@@ -26,17 +28,18 @@ from community.models import (
     Community,
     Contribution,
     Flag,
+    Membership,
 )
-from community.moderation import services
+from community.moderation import queue, services
 from community.pagination import MAX_ID, paginate
 
 bp = Blueprint("moderation", __name__)
 
 
-def _back() -> str:
+def _back(fallback: str | None = None) -> str:
     from community.security import safe_next_url
 
-    return safe_next_url(posted("next"), url_for("pages.home"))
+    return safe_next_url(posted("next"), fallback or url_for("pages.home"))
 
 
 def _flagged_url(target_type: str, obj: object) -> str:
@@ -96,18 +99,50 @@ def create_flag() -> BaseResponse:
     return redirect(_back())
 
 
-@bp.route("/moderation")
-def show_queue() -> str:
-    flags = services.queue(current_user)
-    pending = services.pending_contributions(current_user)
+@dataclass(frozen=True)
+class FailedDecision:
+    """A join-request decision sent from the queue that did not validate: the queue is
+    shown again with the moderator's text and the error at that request's form."""
+
+    membership_id: int
+    action: str  # "approve" or "decline"
+    form: DecisionForm
+
+
+def render_queue(decision: FailedDecision | None = None) -> str:
+    """The review queue: every section with its count, or one section page by page."""
+    from community.accounts.two_factor import needs_second_factor
+
+    name = request.args.get("section") if decision is None else None
+    page = None
+    if name in queue.SECTIONS:
+        statement = queue.section_statement(current_user, name)
+        if statement is None:
+            abort(404)
+        page = paginate(statement, queue.PER_PAGE)
+        sections = [queue.Section(name, page.total or 0, list(page.items))]
+    else:
+        sections = queue.overview(current_user)
+    if decision is not None:
+        requests = next((s.items for s in sections if s.name == "requests"), [])
+        if all(m.id != decision.membership_id for m in requests):
+            requests.insert(0, db.session.get(Membership, decision.membership_id))
+    flags = next((s.items for s in sections if s.name == "flags"), [])
     return render_template(
         "moderation/queue.html",
-        flags=flags,
-        targets=services.targets_of(flags),
-        pending=pending,
-        capped=services.QUEUE_SIZE in (len(flags), len(pending)),
-        queue_size=services.QUEUE_SIZE,
+        sections=sections,
+        targets=queue.flagged_targets(flags),
+        page=page,
+        queue_size=queue.QUEUE_SIZE,
+        decision=decision,
+        set_up_second_factor=needs_second_factor(current_user)
+        and not policy.has_second_factor(current_user),
     )
+
+
+@bp.route("/moderation")
+def show_queue() -> str:
+    return render_queue()
 
 
 @bp.route("/moderation/contribution/<int:object_id>/approve", methods=["POST"])
@@ -116,7 +151,7 @@ def approve_contribution(object_id: int) -> BaseResponse:
     assert isinstance(contribution, Contribution)
     contributions.approve(current_user, contribution, client_ip())
     flash_success(_("De bijdrage is goedgekeurd en voor iedereen zichtbaar."))
-    return redirect(_back() if posted("next") else url_for("moderation.show_queue"))
+    return redirect(_back(url_for("moderation.show_queue")))
 
 
 @bp.route("/moderation/flags/<int:flag_id>/resolve", methods=["POST"])
@@ -133,9 +168,9 @@ def resolve_flag(flag_id: int) -> BaseResponse:
         )
     except DomainError as error:
         flash_refusal(error)
-        return redirect(url_for("moderation.show_queue"))
+        return redirect(_back(url_for("moderation.show_queue")))
     flash_success(_("De melding is afgehandeld. De melder krijgt bericht."))
-    return redirect(url_for("moderation.show_queue"))
+    return redirect(_back(url_for("moderation.show_queue")))
 
 
 def _hideable(kind: str, object_id: int) -> Case | Contribution:

@@ -27,6 +27,9 @@ class Kind:
     # Admins act as moderators for membership matters, not for content: a moderator
     # kind about content (a case title) needs a real moderator membership.
     for_admins: bool = True
+    # notification -> a further paragraph for the e-mail only (e.g. the moderator's
+    # message to an applicant); for personal kinds, whose recipient it is written to.
+    detail: Callable[[Any], str] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -39,10 +42,13 @@ def register(
     link: Callable[[Any], str],
     *,
     for_admins: bool = True,
+    detail: Callable[[Any], str] | None = None,
 ) -> Kind:
     if audience not in AUDIENCES:
         raise ValueError(audience)
-    kind = Kind(name, audience, text, link, for_admins)
+    if detail is not None and audience != "personal":
+        raise ValueError("only a personal kind carries a detail")
+    kind = Kind(name, audience, text, link, for_admins, detail)
     KINDS[name] = kind
     return kind
 

@@ -148,12 +148,14 @@ def _draft(
     """The notification's e-mail, in the recipient's language."""
     with force_locale(recipient.locale):
         text = KINDS[kind].text(notification)
+        detail = KINDS[kind].detail
         return mail.draft(
             recipient.email,
             str(_l("Leerkring: %(text)s", text=text))[:255],
             "notification",
             user=recipient,
             text=text,
+            detail=detail(notification) if detail is not None else "",
             link=mail.site_url(KINDS[kind].link(notification)),
             members_only=(community.id, recipient.id)
             if community is not None and KINDS[kind].audience != "personal"

@@ -4,15 +4,23 @@ set up two-step verification and sign in with it. axe-core on the queue and the 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pyotp
-from pages import Header, LiveServer, LoginPage, assert_accessible
+from pages import (
+    Header,
+    LiveServer,
+    LoginPage,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    newest_mail_to,
+)
 from playwright.sync_api import Page, expect
 
 from community.accounts.passwords import hash_password
 from community.extensions import db
 from community.markdown import render
-from community.models import Case, Community, Contribution, Membership, User
+from community.models import Approach, Case, Community, Contribution, Flag, Membership, User
 from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-moderatie"
@@ -128,7 +136,7 @@ def test_flag_hide_and_two_factor(page, live_server):
     page.get_by_label("Wat heb je gedaan, of waarom niets?").fill("Bijdrage verborgen")
     page.get_by_role("button", name="Afgehandeld").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_text("Er zijn geen open meldingen.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Meldingen van leden (0)")).to_be_visible()
 
     Header(page).log_out()
 
@@ -147,3 +155,162 @@ def test_flag_hide_and_two_factor(page, live_server):
     page.goto(case_url)
     expect(page.get_by_text("Verborgen door een moderator.")).to_be_visible()
     expect(page.get_by_text("Een ongepaste vraag")).to_have_count(0)
+
+
+def _queue_world(live: LiveServer) -> None:
+    """A moderator's community with something in every section of the review queue."""
+    with live.app.app_context():
+        password_hash = hash_password(PASSWORD)
+        people = {}
+        for key, name in (
+            ("wachter", "Wim Wachter"),
+            ("lid", "Lotte Lid"),
+            ("aanvrager", "Anna Aanvrager"),
+            ("nieuw", "Nico Nieuw"),
+        ):
+            people[key] = User(
+                name=name,
+                email=f"{key}@wachtrij.example",
+                password_hash=password_hash,
+                status="active",
+                email_confirmed_at=utcnow(),
+                locale="nl",
+            )
+            db.session.add(people[key])
+        text = "Kring voor de wachtrij."
+        community = Community(
+            name="Kring Wachtrij",
+            slug="kring-wachtrij-browser",
+            description=text,
+            description_html=render(text),
+            summary=text,
+        )
+        db.session.add(community)
+        db.session.flush()
+        for key, role, status in (
+            ("wachter", "moderator", "active"),
+            ("lid", "member", "active"),
+            ("nieuw", "member", "active"),
+            ("aanvrager", "member", "requested"),
+        ):
+            db.session.add(
+                Membership(
+                    user_id=people[key].id,
+                    community_id=community.id,
+                    role=role,
+                    status=status,
+                    motivation="Ik werk aan wijkaanpak in Zwolle." if status == "requested" else "",
+                )
+            )
+        case = Case(
+            community_id=community.id,
+            author_id=people["lid"].id,
+            title="Leegstand in de binnenstad",
+            context="Winkels staan leeg; eigenaren wachten af.",
+            context_html=render("Winkels staan leeg; eigenaren wachten af."),
+            question="Hoe krijgen we eigenaren in beweging?",
+            question_html=render("Hoe krijgen we eigenaren in beweging?"),
+            phase="questions",
+            published_at=utcnow(),
+        )
+        db.session.add(case)
+        db.session.flush()
+        body = "Bel de eigenaar gewoon op zijn privénummer, 06-12345678."
+        reported = Contribution(
+            case_id=case.id,
+            author_id=people["lid"].id,
+            kind="question",
+            phase="questions",
+            body=body,
+            body_html=render(body),
+        )
+        held = Contribution(
+            case_id=case.id,
+            author_id=people["nieuw"].id,
+            kind="question",
+            phase="questions",
+            body="Wie is de eigenaar van de panden?",
+            body_html=render("Wie is de eigenaar van de panden?"),
+            pending_review=True,
+        )
+        db.session.add_all([reported, held])
+        db.session.add(
+            Approach(
+                community_id=community.id,
+                author_id=people["lid"].id,
+                title="Eigenarenavond",
+                summary="Nodig alle eigenaren uit voor één avond met de wethouder.",
+                library_requested_at=utcnow(),
+            )
+        )
+        db.session.flush()
+        db.session.add(
+            Flag(
+                reporter_id=people["nieuw"].id,
+                community_id=community.id,
+                target_type="contribution",
+                target_id=reported.id,
+                reason="personal_data",
+                details="Er staat een telefoonnummer in.",
+            )
+        )
+        db.session.commit()
+        db.session.remove()
+
+
+def test_the_review_queue_at_two_widths(page, live_server):
+    _queue_world(live_server)
+    LoginPage(page).open().log_in("wachter@wachtrij.example", PASSWORD)
+    page.get_by_role("link", name="Te beoordelen (4)").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="Meldingen van leden (1)")).to_be_visible()
+    expect(page.get_by_text("06-12345678")).to_be_visible()  # what was reported
+    expect(page.get_by_text("Er staat een telefoonnummer in.")).to_be_visible()
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, f"review queue at {width}px")
+        assert_no_horizontal_scroll(page, width)
+        page.screenshot(path=str(shots / f"queue-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # A message too long (past the browser's own limit) is refused beside the field,
+    # the text kept; nothing is decided.
+    card = page.locator("li.card", has_text="Anna Aanvrager")
+    box = card.get_by_label("Bericht bij afwijzing")
+    box.evaluate("el => el.removeAttribute('maxlength')")
+    box.fill("Nee. " * 201)
+    card.get_by_role("button", name="Afwijzen").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".error-summary")).to_contain_text("hoogstens 1000 tekens")
+    card = page.locator("li.card", has_text="Anna Aanvrager")
+    expect(card.locator(".utrecht-form-field-error-message")).to_contain_text("1000 tekens")
+    expect(card.get_by_label("Bericht bij afwijzing")).to_have_value("Nee. " * 201)
+    assert_accessible(page, "review queue with a refused message")
+
+    # Approve the request with a message, from the queue; back on the queue.
+    page.goto("/moderation")
+    card = page.locator("li.card", has_text="Anna Aanvrager")
+    card.get_by_label("Bericht bij goedkeuring").fill("Welkom in de kring, Anna!")
+    card.get_by_role("button", name="Goedkeuren").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("status")).to_contain_text("Anna Aanvrager is nu lid.")
+    expect(page.get_by_role("heading", name="Aanvragen voor lidmaatschap (0)")).to_be_visible()
+    expect(page.get_by_role("link", name="Te beoordelen (3)")).to_be_visible()
+    mail = newest_mail_to(live_server.mail_dir, "aanvrager@wachtrij.example")
+    assert "Welkom in de kring, Anna!" in mail.get_content()
+
+    # Hide the reported text and close the report, in place.
+    card = page.locator("li.card", has_text="Gemeld door Nico Nieuw")
+    card.get_by_text("Verbergen").first.click()
+    card.get_by_label("Reden").fill("Persoonsgegevens")
+    card.get_by_role("button", name="Verbergen").click()
+    page.wait_for_load_state("load")
+    card = page.locator("li.card", has_text="Gemeld door Nico Nieuw")
+    expect(card.get_by_text("(verborgen)")).to_be_visible()
+    card.get_by_label("Wat heb je gedaan, of waarom niets?").fill("Nummer verborgen")
+    card.get_by_role("button", name="Afgehandeld").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("heading", name="Meldingen van leden (0)")).to_be_visible()
+    assert_accessible(page, "review queue after handling")
