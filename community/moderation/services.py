@@ -13,7 +13,7 @@ from sqlalchemy.sql import Select
 from community import audit, policy, search
 from community.exceptions import DomainError
 from community.extensions import db
-from community.models import Approach, Case, Community, Contribution, Flag, User
+from community.models import Approach, Case, Community, Contribution, Flag, Membership, User
 from community.models.base import utcnow
 from community.notifications.services import notify
 
@@ -189,6 +189,23 @@ def waiting(user: User) -> int:
     flags = select(func.count()).select_from(_open_flags(moderating).subquery())
     held = select(func.count()).select_from(_pending(moderating).subquery())
     return int(db.session.scalar(select(flags.scalar_subquery() + held.scalar_subquery())) or 0)
+
+
+def pending_review_count(user: User) -> int:
+    """All the work waiting for the user as moderator: join requests, open flags and
+    held contributions of the communities they moderate (the home page's count)."""
+    moderating = _moderating(user)
+    if not moderating:
+        return 0
+    flags = select(func.count()).select_from(_open_flags(moderating).subquery())
+    held = select(func.count()).select_from(_pending(moderating).subquery())
+    requests = (
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.community_id.in_(moderating), Membership.status == "requested")
+    )
+    total = flags.scalar_subquery() + held.scalar_subquery() + requests.scalar_subquery()
+    return int(db.session.scalar(select(total)) or 0)
 
 
 def targets_of(flags: list[Flag]) -> dict[tuple[str, int], Any]:

@@ -38,6 +38,7 @@ from community.policy.communities import (
     can_invite_to_community,
     can_join_community,
     can_leave_community,
+    can_list_on_front_door,
     can_manage_member,
     can_moderate_community,
     can_revoke_invitation,
@@ -92,6 +93,7 @@ from community.policy.notifications import (
 )
 from community.policy.scopes import (
     active_memberships,
+    front_door_communities,
     is_acting_admin,
     member_communities,
     member_community_ids,
@@ -112,6 +114,7 @@ __all__ = [
     "notification_scope_for",
     "notification_scope_in_sql",
     "active_memberships",
+    "front_door_communities",
     "is_acting_admin",
     "member_communities",
     "member_community_ids",
@@ -147,6 +150,7 @@ __all__ = [
     "can_invite_to_community",
     "can_join_community",
     "can_leave_community",
+    "can_list_on_front_door",
     "can_manage_accounts",
     "can_manage_member",
     "can_manage_organisations",
