@@ -32,7 +32,9 @@ def test_new_contributions_show_with_unread_count_and_a_link_to_the_first(
     login(client, me.email)
     client.get(f"/c/{kring.slug}/cases/{case.id}")  # read: the marker is set
     assert db.session.scalar(select(CaseRead).where(CaseRead.user_id == me.id)) is not None
-    assert "Leegstand in de binnenstad" not in _section(client.get("/").get_data(as_text=True), "new")
+    assert "Leegstand in de binnenstad" not in _section(
+        client.get("/").get_data(as_text=True), "new"
+    )
 
     first = make_contribution(case, other, kind="advice")
     make_contribution(case, author, kind="comment")
@@ -69,7 +71,13 @@ def test_a_case_never_opened_is_new_and_one_from_before_joining_is_not(
 
 
 def test_nothing_from_communities_the_user_is_not_an_active_member_of(
-    client, db, make_user, make_community, make_membership, make_case, make_contribution,
+    client,
+    db,
+    make_user,
+    make_community,
+    make_membership,
+    make_case,
+    make_contribution,
     make_meeting,
 ):
     mine, secret, left = (
@@ -167,9 +175,12 @@ def test_requests_and_invitations(client, db, make_user, make_community, make_me
     make_membership(me, declined, status="declined", decided_at=utcnow())
     login(client, me.email)
     requests = _section(client.get("/").get_data(as_text=True), "requests")
-    assert "Aangevraagd" in requests and "wacht op een moderator" in requests
-    assert "Geheim maar uitgenodigd" in requests and "je bent uitgenodigd" in requests
-    assert "Afgewezen kring" in requests and "afgewezen" in requests
+    assert "Aangevraagd" in requests
+    assert "wacht op een moderator" in requests
+    assert "Geheim maar uitgenodigd" in requests
+    assert "je bent uitgenodigd" in requests
+    assert "Afgewezen kring" in requests
+    assert "afgewezen" in requests
     assert "Verlopen uitnodiging" not in client.get("/").get_data(as_text=True)
 
 
@@ -181,7 +192,7 @@ def test_new_library_approaches_on_my_themes(
     wonen, zorg = make_theme(), make_theme()
     kring = make_community(theme_id=wonen.id)
     elsewhere = make_community(theme_id=zorg.id)
-    me, author = make_user(), make_user()
+    me = make_user()
     make_membership(me, kring)
 
     def approach(title, community, theme, **fields):
@@ -193,8 +204,13 @@ def test_new_library_approaches_on_my_themes(
     approach("Op mijn thema", elsewhere, wonen, **approved)
     approach("Ander thema", elsewhere, zorg, **approved)
     approach("Niet in de bibliotheek", elsewhere, wonen)
-    approach("Oud nieuws", elsewhere, wonen, scope="library",
-             library_approved_at=utcnow() - timedelta(days=365))
+    approach(
+        "Oud nieuws",
+        elsewhere,
+        wonen,
+        scope="library",
+        library_approved_at=utcnow() - timedelta(days=365),
+    )
     db.session.commit()
     login(client, me.email)
     library = _section(client.get("/").get_data(as_text=True), "library")
@@ -216,8 +232,13 @@ def test_moderator_sees_the_count_of_pending_work(
     make_membership(make_user(), other, status="requested")  # not the moderator's
     case = make_case(kring, member)
     db.session.add(
-        Flag(reporter_id=member.id, community_id=kring.id, target_type="case",
-             target_id=case.id, reason="other")
+        Flag(
+            reporter_id=member.id,
+            community_id=kring.id,
+            target_type="case",
+            target_id=case.id,
+            reason="other",
+        )
     )
     db.session.commit()
     assert pending_review_count(moderator) == 2
@@ -246,7 +267,14 @@ def test_home_in_english(client, db, make_user, make_community, make_membership,
 
 
 def test_home_runs_the_same_number_of_queries_with_more_data(
-    app, client, db, make_user, make_community, make_membership, make_case, make_contribution,
+    app,
+    client,
+    db,
+    make_user,
+    make_community,
+    make_membership,
+    make_case,
+    make_contribution,
     make_meeting,
 ):
     me = make_user()
@@ -276,14 +304,16 @@ def test_home_runs_the_same_number_of_queries_with_more_data(
         page = client.get("/").get_data(as_text=True)
     assert len(few) == len(many) <= 12, (len(few), len(many))
     assert len(_ids(_section(page, "new"), "data-new-case")) == 5  # capped
-    assert 'href="/notifications"' in _section(page, "new")  # and "more"
+    assert 'href="/notifications"' in _section(page, "new")  #
+    assert "more"
 
 
 # The front door -------------------------------------------------------------------
 
 
-def test_front_door_for_visitors(client, db, make_user, make_community, make_membership,
-                                 make_case, make_organisation):
+def test_front_door_for_visitors(
+    client, db, make_user, make_community, make_membership, make_case, make_organisation
+):
     make_organisation(name="Gemeente Zwolle", kind="gemeente")
     make_organisation(name="Woonstichting De Kern", kind="woningcorporatie")
     open_kring = make_community(name="Vitale binnensteden", description="Samen de binnenstad.")
@@ -301,9 +331,15 @@ def test_front_door_for_visitors(client, db, make_user, make_community, make_mem
     assert "Samen de binnenstad." in page
     assert "Gemeente Zwolle" in _section_by(page, "data-cities")
     assert "Woonstichting De Kern" in _section_by(page, "data-partners")
-    assert 'href="/login"' in page and 'href="/register"' in page
-    for text in ("Verkenning woondeals", "Gearchiveerde kring", "Besloten casustitel",
-                 "Geheime casustitel", member.name):
+    assert 'href="/login"' in page
+    assert 'href="/register"' in page
+    for text in (
+        "Verkenning woondeals",
+        "Gearchiveerde kring",
+        "Besloten casustitel",
+        "Geheime casustitel",
+        member.name,
+    ):
         assert text not in page, text
     assert "lid" not in re.sub(r"<[^>]+>", " ", _section_by(page, "data-front-door-community"))
 

@@ -102,7 +102,7 @@ def test_every_route_is_classified(app):
 
 
 def test_the_home_page_is_the_front_door_for_visitors(client, logged_in):
-    assert FRONT_DOOR_ENDPOINTS == {"pages.home"}
+    assert {"pages.home"} == FRONT_DOOR_ENDPOINTS
     visitor = client.get("/")
     assert visitor.status_code == 200
     assert 'href="/register"' in visitor.get_data(as_text=True)

@@ -72,9 +72,7 @@ def can_list_on_front_door(community: Any) -> bool:
     lists for every active user (closed, not archived). A secret one never.
     """
     return (
-        community is not None
-        and community.archived_at is None
-        and community.visibility == "closed"
+        community is not None and community.archived_at is None and community.visibility == "closed"
     )
 
 
