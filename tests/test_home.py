@@ -386,3 +386,18 @@ def test_organisations_seeded_are_on_the_front_door(client, db):
     db.session.add(Organisation(name="Gemeente Venlo", slug="venlo", kind="gemeente"))
     db.session.commit()
     assert "Gemeente Venlo" in client.get("/").get_data(as_text=True)
+
+
+def test_old_activity_is_not_news(
+    client, db, make_user, make_community, make_membership, make_case
+):
+    kring = make_community()
+    me, author = make_user(), make_user()
+    make_membership(me, kring, created_at=utcnow() - timedelta(days=90))
+    make_membership(author, kring)
+    long_ago = utcnow() - timedelta(days=40)
+    make_case(kring, author, title="Lang geleden", last_activity_at=long_ago)
+    recent = make_case(kring, author, title="Net ingebracht")
+    login(client, me.email)
+    new = _section(client.get("/").get_data(as_text=True), "new")
+    assert _ids(new, "data-new-case") == {recent.id}

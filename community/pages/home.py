@@ -3,7 +3,8 @@
 "New since you last looked" is per case: `case_reads` holds when the user last opened
 the case page (`community.cases.reads`). A contribution is unread when it was written
 after that by someone else; for a case never opened, after the user became a member
-of its community (so joining a community with a long history shows only what is new).
+of its community (so joining a community with a long history shows only what is new);
+activity older than `NEW_WITHIN_DAYS` is not news any more.
 Every section shows at most `SHOWN` items and says when there are more.
 """
 
@@ -34,6 +35,8 @@ from community.models import (
 from community.models.base import utcnow
 
 SHOWN = 5
+# Activity older than this is no longer news, read or not (and the count stays cheap).
+NEW_WITHIN_DAYS = 30
 # The library's approaches count as new for this long after their approval.
 LIBRARY_NEW_DAYS = 60
 # A declined request stays on the home page for this long.
@@ -119,6 +122,7 @@ def new_activity(user: User) -> Section:
         _case_rows(user, case, true())
         .where(
             case.phase != "draft",
+            case.last_activity_at > utcnow() - timedelta(days=NEW_WITHIN_DAYS),
             case.last_activity_at > _unread_since(),
             not_(and_(case.author_id == user.id, case.phase == "questions")),
         )
