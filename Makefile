@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 VENDOR := static/vendor
 STAMP := $(VENV)/.installed
+# `make run PORT=8000`: the port to serve on; links in mail and .ics files follow it
+# (BASE_URL, unless given).
+PORT ?= 5000
 
 .PHONY: run test test-sqlite test-postgres lint install vendor translations db clean
 
@@ -36,9 +39,11 @@ db: install
 	LEERKRING_ENV=development $(FLASK) seed
 	LEERKRING_ENV=development $(FLASK) demo --if-empty
 
-# Development server (Flask's, with the debugger off) on http://127.0.0.1:5000.
+# Development server (Flask's, with the debugger off) on http://127.0.0.1:$(PORT).
 run: db
-	LEERKRING_ENV=development MAIL_BACKEND=$${MAIL_BACKEND:-file} $(FLASK) run --host 127.0.0.1 --port 5000
+	LEERKRING_ENV=development MAIL_BACKEND=$${MAIL_BACKEND:-file} \
+		BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n auto -p no:cacheprovider

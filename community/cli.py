@@ -17,6 +17,7 @@ from community import (
     demo,
     demo_approaches,
     demo_cases,
+    demo_meetings,
     mail,
     search,
     search_ddl,
@@ -68,7 +69,8 @@ def seed_command() -> None:
 @click.option("--if-empty", is_flag=True, help="Only load when there are no accounts yet.")
 @click.option("--force", is_flag=True, help=FORCE_HELP)
 def demo_command(if_empty: bool, force: bool) -> None:
-    """Load the demo accounts, communities, cases and approaches (password in the README).
+    """Load the demo accounts, communities, cases, approaches and meetings (password in
+    the README).
 
     Only with LEERKRING_ENV=development (or --force).
     """
@@ -82,12 +84,14 @@ def demo_command(if_empty: bool, force: bool) -> None:
     communities = demo.load_demo_communities()
     cases = demo_cases.load_demo_cases()
     approaches = demo_approaches.load_demo_approaches()
+    meetings = demo_meetings.load_demo_meetings()
     search.reindex_all()
     db.session.commit()
     click.echo(
         f"Loaded {added} demo accounts (password: {demo.DEMO_PASSWORD}), "
         f"{communities} demo communities, {cases} demo cases and {approaches} demo approaches."
     )
+    click.echo(f"Loaded {meetings} demo meetings.")
 
 
 @click.command("digest")

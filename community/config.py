@@ -115,6 +115,11 @@ def finish(config: MutableMapping[str, Any], instance_path: str) -> None:
             host_only = not config.get(f"{prefix}_COOKIE_DOMAIN") and path == "/"
             name = ("__Host-" if host_only else "__Secure-") + default
         config[f"{prefix}_COOKIE_NAME"] = name
+    # Development only (`make run`): the demo's staff accounts sign in without an
+    # authenticator app. Never in production, and never under tests' settings.
+    config["STAFF_2FA_BYPASS"] = is_development(config) and not config.get("TESTING")
+    if config["STAFF_2FA_BYPASS"]:
+        config["REQUIRE_2FA_FOR_STAFF"] = False
     if str(config.get("SEARCH_INDEX", "gin")) not in SEARCH_INDEXES:
         raise ConfigurationError(
             f"SEARCH_INDEX must be one of {', '.join(SEARCH_INDEXES)}, "

@@ -5,6 +5,8 @@ The demo cases and their contributions are in `community.demo_cases`.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from community import markdown
@@ -140,7 +142,10 @@ def load_demo_communities() -> int:
                     role=role,
                     status=status,
                     motivation=motivation[0] if motivation else "",
-                    decided_at=utcnow() if status == "active" else None,
+                    # Members since before the demo cases, so the home page shows their
+                    # recent activity as new; open requests were made a few days ago.
+                    created_at=utcnow() - timedelta(days=120 if status == "active" else 3),
+                    decided_at=utcnow() - timedelta(days=120) if status == "active" else None,
                 )
             )
     db.session.flush()

@@ -43,6 +43,10 @@ PUBLIC_ENDPOINTS = frozenset(
     }
 )
 
+# Public, but a signed-in user is still checked (and their session noted) as on every
+# other page: the home page is the front door for visitors, the member's home otherwise.
+FRONT_DOOR_ENDPOINTS = frozenset({"pages.home"})
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -108,6 +112,8 @@ def require_login() -> BaseResponse | None:
         return None
     if current_user.is_authenticated:
         sessions.touch(current_user)
+        return None
+    if request.endpoint in FRONT_DOOR_ENDPOINTS:
         return None
     next_path = request.full_path if request.query_string else request.path
     return redirect(url_for("accounts.login", next=next_path))

@@ -11,6 +11,7 @@ from community.models import (
     Attachment,
     AuditEvent,
     Case,
+    CaseRead,
     CaseRevision,
     Contribution,
     ContributionRevision,
@@ -280,6 +281,7 @@ def build_world(db, user, other, admin, community, left, theme, n=0) -> dict[tup
         ("meetings", "created_by_id"),
     )
     add(Rsvp(meeting_id=meeting.id, user_id=user.id, response="yes"), ("rsvps", "user_id"))
+    add(CaseRead(user_id=user.id, case_id=others_case.id), ("case_reads", "user_id"))
     add(
         Flag(
             reporter_id=user.id,

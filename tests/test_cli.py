@@ -236,3 +236,24 @@ def test_create_admin_refuses_a_weak_password(runner, db, monkeypatch):
     result = runner.invoke(args=["create-admin", "a@b.example", "--name", "A"])
     assert result.exit_code != 0
     assert _count(db, User) == 0
+
+
+def test_demo_meetings_past_with_report_and_upcoming_with_answers(runner, db, development):
+    from community.models import Meeting, MeetingCase, Rsvp
+    from community.models.base import utcnow
+
+    result = runner.invoke(args=["demo"])
+    assert "Loaded 3 demo meetings." in result.output
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at)).all()
+    past = [m for m in meetings if m.ends_at < utcnow()]
+    upcoming = [m for m in meetings if m.starts_at > utcnow()]
+    assert len(past) == 1
+    assert past[0].report_html.startswith("<p>")
+    assert len(upcoming) == 2
+    answers = {
+        r.response for r in db.session.scalars(select(Rsvp)) if r.meeting_id == upcoming[0].id
+    }
+    assert answers == {"yes", "maybe", "no"}
+    assert _count(db, MeetingCase) == 1  # the Roosendaal case on the expert session's agenda
+    assert "Loaded 0 demo meetings." in runner.invoke(args=["demo"]).output
+    assert _count(db, Meeting) == 3

@@ -188,9 +188,13 @@ def test_home_page_lists_my_communities(client, logged_in, make_community, make_
     make_membership(user, mine)
     make_membership(user, pending, status="requested")
     page = client.get("/").get_data(as_text=True)
-    assert "Mijn Kring" in page
+    mine_section = page.split('id="my-communities"')[1]
+    assert "Mijn Kring" in mine_section
     assert "Andere Kring" not in page
-    assert "Aangevraagde Kring" not in page
+    assert "Aangevraagde Kring" not in mine_section  # not a member (yet) ...
+    requests = page.split('data-section="requests"')[1].split("</section>")[0]
+    assert "Aangevraagde Kring" in requests  # ... but the request is on the home page
+    assert "je aanvraag wacht op een moderator" in requests
 
 
 def test_expired_invitation_does_not_list_a_secret_community(

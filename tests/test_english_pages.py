@@ -65,7 +65,7 @@ REDIRECTS = {"accounts.confirm_email"}
 
 # endpoint -> [(role, path)]; a path is a format string over the world's `ids`.
 PAGES: dict[str, list[tuple[str, str]]] = {
-    "pages.home": [(r, "/") for r in ("member", "expert", "moderator", "admin")],
+    "pages.home": [(r, "/") for r in ("visitor", "member", "expert", "moderator", "admin")],
     "pages.privacy": [("visitor", "/privacy"), ("member", "/privacy")],
     "pages.accessibility": [("visitor", "/toegankelijkheid")],
     "pages.security_policy": [("visitor", "/beveiliging")],

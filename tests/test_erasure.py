@@ -79,3 +79,19 @@ def test_admin_deletes_with_a_reason(client, db, logged_in, make_user):
     assert (
         client.post(f"/admin/accounts/{admin.id}/delete", data={"reason": "x"}).status_code == 403
     )
+
+
+def test_deleting_the_account_removes_what_they_read(
+    client, db, logged_in, make_community, make_membership, make_case, make_user
+):
+    from community.models import CaseRead
+
+    user = logged_in()
+    kring = make_community()
+    make_membership(user, kring)
+    case = make_case(kring, make_user())
+    client.get(f"/c/{kring.slug}/cases/{case.id}")
+    assert db.session.scalars(select(CaseRead).where(CaseRead.user_id == user.id)).all()
+    client.post("/account/delete", data={"password": PASSWORD, "contributions": "keep"})
+    db.session.expire_all()
+    assert not db.session.scalars(select(CaseRead).where(CaseRead.user_id == user.id)).all()

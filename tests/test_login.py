@@ -62,7 +62,7 @@ def test_wrong_password_and_unknown_address_answer_the_same(client, db, make_use
     assert len(failures) == 2
     assert failures[0].target_id == user.id
     assert failures[0].ip == "127.0.0.1"
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_suspended_account_cannot_log_in(client, make_user):
@@ -77,7 +77,7 @@ def test_logout_is_a_post(client, logged_in):
     assert client.get("/logout").status_code == 405
     response = client.post("/logout")
     assert response.headers["Location"] == "/login"
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def _session_cookie(client) -> str:
@@ -93,7 +93,7 @@ def test_session_cookie_replayed_after_logout_no_longer_works(app, client, logge
     client.post("/logout")
     other = app.test_client()
     other.set_cookie("session", stolen)
-    assert other.get("/").status_code == 302
+    assert other.get("/account").status_code == 302
 
 
 def test_session_ends_after_password_change_elsewhere(app, client, logged_in):
@@ -111,7 +111,7 @@ def test_session_ends_after_password_change_elsewhere(app, client, logged_in):
     assert client.get("/account").status_code == 200  # this session goes on
     other = app.test_client()
     other.set_cookie("session", stolen)
-    assert other.get("/").status_code == 302
+    assert other.get("/account").status_code == 302
     assert login(app.test_client(), user.email, "een-nieuw-en-lang-wachtwoord").status_code == 302
 
 

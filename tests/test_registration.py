@@ -57,7 +57,7 @@ def test_register_confirm_and_login_with_matching_domain(client, db, outbox, ven
     assert user.email_confirmed_at is not None
 
     assert login(client, "sanne@venlo.nl").status_code == 302
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_email_is_stored_lower_case_and_unique_case_insensitively(client, db, outbox, venlo):
@@ -80,7 +80,7 @@ def test_foreign_domain_waits_for_an_admin(client, db, outbox, venlo, make_user)
 
     response = login(client, "sanne@gmail.example")
     assert response.headers["Location"] == "/account/pending"
-    assert client.get("/").status_code == 302  # still anonymous
+    assert client.get("/account").status_code == 302  # still anonymous
 
 
 def test_known_address_answers_the_same_and_warns_the_owner(client, db, outbox, venlo, make_user):

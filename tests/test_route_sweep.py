@@ -20,14 +20,13 @@ from sqlalchemy import select
 
 from community.models import Approach, Attachment, Case, Contribution, Flag
 from community.models.base import utcnow
-from community.security import PUBLIC_ENDPOINTS
+from community.security import FRONT_DOOR_ENDPOINTS, PUBLIC_ENDPOINTS
 from tests.conftest import login
 from tests.test_attachments import PDF
 from tests.test_community_access import COMMUNITY_ENDPOINTS
 
 # Any active user: their own account, and lists the policy scopes to what they may see.
 USER_ENDPOINTS = {
-    "pages.home",
     "accounts.edit_account",
     "accounts.setup_two_factor",
     "accounts.delete_account",
@@ -91,6 +90,7 @@ def _endpoints(app) -> set[str]:
 def test_every_route_is_classified(app):
     classified = [
         set(PUBLIC_ENDPOINTS),
+        set(FRONT_DOOR_ENDPOINTS),  # public for visitors, the member's home when signed in
         set(COMMUNITY_ENDPOINTS),
         USER_ENDPOINTS,
         ADMIN_ENDPOINTS,
@@ -99,6 +99,16 @@ def test_every_route_is_classified(app):
     every = set().union(*classified)
     assert _endpoints(app) | {"static"} == every
     assert sum(len(group) for group in classified) == len(every)  # each in one group only
+
+
+def test_the_home_page_is_the_front_door_for_visitors(client, logged_in):
+    assert {"pages.home"} == FRONT_DOOR_ENDPOINTS
+    visitor = client.get("/")
+    assert visitor.status_code == 200
+    assert 'href="/register"' in visitor.get_data(as_text=True)
+    user = logged_in()
+    page = client.get("/").get_data(as_text=True)
+    assert f"Welkom, {user.name}" in page
 
 
 @pytest.fixture

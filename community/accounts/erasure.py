@@ -13,6 +13,7 @@ from community.exceptions import DomainError
 from community.extensions import db
 from community.models import (
     Attachment,
+    CaseRead,
     Contribution,
     Membership,
     Notification,
@@ -83,6 +84,7 @@ def erase(
     user.email_mode = "none"
     user.session_token = new_token()  # every session ends at once
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(delete(CaseRead).where(CaseRead.user_id == user.id))  # what they read
     db.session.execute(
         update(Membership)
         .where(

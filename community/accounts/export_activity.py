@@ -15,6 +15,7 @@ from community.models import (
     Approach,
     ApproachVersion,
     AuditEvent,
+    CaseRead,
     Flag,
     Invitation,
     Meeting,
@@ -149,6 +150,16 @@ def meeting_responses(user: User) -> list[Row]:
         }
         for r in rows
     ]
+
+
+def cases_read(user: User) -> list[Row]:
+    """When the person last opened each case page (the home page's "new since")."""
+    rows = db.session.execute(
+        select(CaseRead.id, CaseRead.case_id, CaseRead.read_at)
+        .where(CaseRead.user_id == user.id)
+        .order_by(CaseRead.id)
+    )
+    return [{"id": r.id, "case_id": r.case_id, "read_at": iso(r.read_at)} for r in rows]
 
 
 def reports_filed(user: User) -> list[Row]:

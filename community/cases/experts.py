@@ -103,6 +103,29 @@ def open_requests_for(user: User) -> list[ExpertRequest]:
     )
 
 
+def open_request_rows(user: User, limit: int) -> list[Any]:
+    """The first `limit` of `open_requests_for(user)` as plain rows (the home page)."""
+    member_of = policy.member_community_ids(user)
+    if not member_of:
+        return []
+    return list(
+        db.session.execute(
+            select(
+                ExpertRequest.due_on,
+                Case.id.label("case_id"),
+                Case.title,
+                Community.slug,
+                Community.name.label("community_name"),
+            )
+            .join(Case, Case.id == ExpertRequest.case_id)
+            .join(Community, Community.id == Case.community_id)
+            .where(_open_requests_to(user, member_of))
+            .order_by(ExpertRequest.due_on, ExpertRequest.id)
+            .limit(limit)
+        )
+    )
+
+
 def open_request_count_for(user: User) -> int:
     """How many `open_requests_for(user)` there are (the home page shows no more)."""
     member_of = policy.member_community_ids(user)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import policy, search, transaction
 from community.accounts.queries import theme_choices
 from community.approaches.forms import FollowUpForm
-from community.cases import case_page, cycle, experts, follow_up, queries, services
+from community.cases import case_page, cycle, experts, follow_up, queries, reads, services
 from community.cases.forms import CaseForm, ContributionForm, ExpertRequestForm
 from community.communities import access
 from community.exceptions import DomainError
@@ -88,6 +88,7 @@ def new_case(slug: str) -> str | BaseResponse:
 @bp.route("/c/<slug>/cases/<int:case_id>")
 def show_case(slug: str, case_id: int) -> str:
     community, case = load_case(slug, case_id)
+    reads.note_read(current_user.id, case.id)  # for the home page's unread counts
     return render_case(community, case)
 
 

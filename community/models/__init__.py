@@ -20,6 +20,7 @@ from community.models.case import (
     ContributionRevision,
     ExpertRequest,
 )
+from community.models.case_read import CaseRead
 from community.models.community import (
     COMMUNITY_ROLES,
     FOLLOW_LEVELS,
@@ -77,6 +78,7 @@ __all__ = [
     "PHASES",
     "Attachment",
     "Case",
+    "CaseRead",
     "CaseRevision",
     "Contribution",
     "ContributionRevision",

@@ -19,12 +19,14 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from community import transaction
-from community.cases.experts import open_request_count_for
 from community.communities.queries import my_communities
 from community.extensions import db
 from community.formtools import posted
+from community.i18n import current_language
 from community.models.base import utcnow
 from community.notifications import digest
+from community.pages import front_door
+from community.pages import home as sections
 from community.security import safe_next_url
 
 bp = Blueprint("pages", __name__)
@@ -32,10 +34,30 @@ bp = Blueprint("pages", __name__)
 
 @bp.route("/")
 def home() -> str:
+    """The member's "what needs you"; for a visitor who is not signed in, the front door."""
+    if not current_user.is_authenticated:
+        return front_door_page()
+    user = current_user._get_current_object()
     return render_template(
         "pages/home.html",
-        communities=my_communities(current_user),
-        advice_request_count=open_request_count_for(current_user),
+        communities=my_communities(user),
+        new=sections.new_activity(user),
+        waiting=sections.waiting_cases(user),
+        advice=sections.advice_requests(user),
+        meetings=sections.upcoming_meetings(user),
+        requests=sections.my_requests(user),
+        library=sections.library_news(user),
+    )
+
+
+def front_door_page() -> str:
+    cities, partners = front_door.organisations()
+    return render_template(
+        "pages/front_door.html",
+        cities=cities,
+        partners=partners,
+        communities=front_door.communities(),
+        language=current_language(),
     )
 
 

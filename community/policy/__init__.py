@@ -38,6 +38,7 @@ from community.policy.communities import (
     can_invite_to_community,
     can_join_community,
     can_leave_community,
+    can_list_on_front_door,
     can_manage_member,
     can_moderate_community,
     can_revoke_invitation,
@@ -104,6 +105,7 @@ from community.policy.review import (
 )
 from community.policy.scopes import (
     active_memberships,
+    front_door_communities,
     is_acting_admin,
     member_communities,
     member_community_ids,
@@ -134,6 +136,7 @@ __all__ = [
     "review_library",
     "review_requests",
     "active_memberships",
+    "front_door_communities",
     "is_acting_admin",
     "member_communities",
     "member_community_ids",
@@ -169,6 +172,7 @@ __all__ = [
     "can_invite_to_community",
     "can_join_community",
     "can_leave_community",
+    "can_list_on_front_door",
     "can_manage_accounts",
     "can_manage_member",
     "can_manage_organisations",

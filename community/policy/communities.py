@@ -65,6 +65,17 @@ def can_see_community(user: Actor, community: Any) -> bool:
     return community.visibility == "closed" or has_open_invitation(user, community)
 
 
+def can_list_on_front_door(community: Any) -> bool:
+    """May the public front door name the community (for anyone, signed in or not)?
+
+    Only its name and purpose, never content or counts: the communities the directory
+    lists for every active user (closed, not archived). A secret one never.
+    """
+    return (
+        community is not None and community.archived_at is None and community.visibility == "closed"
+    )
+
+
 def can_accept_invitation(user: Actor, community: Any) -> bool:
     return has_open_invitation(user, community)
 

@@ -134,6 +134,11 @@ def visible_communities(user: Actor) -> ColumnElement[bool]:
     )
 
 
+def front_door_communities() -> ColumnElement[bool]:
+    """`can_list_on_front_door`: the communities the public front door may name."""
+    return and_(Community.archived_at.is_(None), Community.visibility == "closed")
+
+
 def member_communities(user: Actor) -> ColumnElement[bool]:
     """`can_view_community`: the communities whose content the user may read."""
     return _in(Community.id, member_community_ids(user))
