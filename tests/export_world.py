@@ -12,6 +12,7 @@ from community.models import (
     AuditEvent,
     Case,
     CaseRevision,
+    Appreciation,
     Contribution,
     ContributionRevision,
     ExpertRequest,
@@ -168,6 +169,20 @@ def build_world(db, user, other, admin, community, left, theme, n=0) -> dict[tup
         ("contributions", "author_id"),
     )
     add(ContributionRevision(contribution_id=own.id, body="Mijn eerste versie"))
+    others_contribution = add(
+        Contribution(
+            case_id=others_case.id,
+            author_id=other.id,
+            kind="comment",
+            phase="questions",
+            body="Een reactie van een ander",
+            body_html="",
+        )
+    )
+    add(
+        Appreciation(contribution_id=others_contribution.id, user_id=user.id),
+        ("appreciations", "user_id"),
+    )
     add(
         Contribution(
             case_id=others_case.id,

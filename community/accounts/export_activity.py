@@ -12,6 +12,7 @@ from community.extensions import db
 from community.models import (
     APPROACH_TEXT_FIELDS,
     Adoption,
+    Appreciation,
     Approach,
     ApproachVersion,
     AuditEvent,
@@ -147,6 +148,19 @@ def meeting_responses(user: User) -> list[Row]:
             "waitlisted": r.waitlisted,
             "responded_at": iso(r.responded_at),
         }
+        for r in rows
+    ]
+
+
+def appreciations(user: User) -> list[Row]:
+    """Contributions the person appreciated (waardeer): which, and when."""
+    rows = db.session.execute(
+        select(Appreciation.id, Appreciation.contribution_id, Appreciation.created_at)
+        .where(Appreciation.user_id == user.id)
+        .order_by(Appreciation.id)
+    )
+    return [
+        {"id": r.id, "contribution_id": r.contribution_id, "created_at": iso(r.created_at)}
         for r in rows
     ]
 

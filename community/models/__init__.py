@@ -9,6 +9,7 @@ from community.models.approach import (
     ApproachSource,
     ApproachVersion,
 )
+from community.models.appreciation import Appreciation
 from community.models.audit import AuditEvent
 from community.models.case import (
     KINDS,
@@ -53,6 +54,7 @@ from community.models.user import (
 )
 
 __all__ = [
+    "Appreciation",
     "FLAG_REASONS",
     "FLAG_STATUSES",
     "FLAG_TARGETS",
