@@ -181,6 +181,16 @@ def test_the_preview_renders_with_the_stored_pipeline(client, kring, make_case):
     assert 'href="javascript' not in response.json["html"]
 
 
+def test_the_preview_links_mentioned_members(client, kring, make_case):
+    community, author, member, _other, expert = kring
+    case = make_case(community, author, phase="questions")
+    login(client, member.email)
+    response = client.post(
+        f"{_case_url(community, case)}/contributions/preview", data={"body": "@Dirk Deskundige?"}
+    )
+    assert f'<a href="/people/{expert.id}"' in response.json["html"]
+
+
 def test_the_preview_needs_the_right_to_post_and_membership(client, kring, make_case, make_user):
     community, author, member, *_ = kring
     advice = make_case(community, author, phase="advice")

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from community import markdown, policy
 from community.cases import appreciations, contributions, queries
 from community.cases.forms import ContributionForm, EditContributionForm
+from community.cases.mentions import find_mentions
 from community.cases.services import set_valuable
 from community.cases.views import load_case, render_case
 from community.exceptions import DomainError
@@ -42,6 +43,11 @@ def show_contribution(slug: str, case_id: int, contribution_id: int) -> BaseResp
     contribution is not found, so the answer tells nothing of what it holds."""
     community, case = load_case(slug, case_id)
     return redirect(contribution_url(slug, case, _shown(community, case, contribution_id)))
+
+
+def _preview(community: Community, body: str) -> str:
+    """The body as it will be stored: Markdown, sanitised, members' mentions linked."""
+    return markdown.render(body, find_mentions(community, body).links)
 
 
 def _shown(community: Community, case: Case, contribution_id: int) -> Contribution:
@@ -100,7 +106,7 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
     form = ContributionForm()
     if form.validate_on_submit():
         if posted("action") == "preview":
-            return _render_form(community, case, form, markdown.render(form.body.data or ""))
+            return _render_form(community, case, form, _preview(community, form.body.data or ""))
         try:
             result = contributions.add_contribution(
                 current_user,
@@ -137,10 +143,9 @@ def add_contribution(slug: str, case_id: int) -> str | BaseResponse:
 @limiter.limit("30 per minute")
 def preview_contribution(slug: str, case_id: int) -> BaseResponse:
     """The live preview: the body rendered as it would be stored (JSON, for the script)."""
-    _community, case = load_case(slug, case_id)
+    community, case = load_case(slug, case_id)
     policy.require(bool(policy.allowed_contribution_kinds(current_user, case)))
-    body = posted("body")[:20000]
-    return jsonify(html=markdown.render(body))
+    return jsonify(html=_preview(community, posted("body")[:20000]))
 
 
 @bp.route(
