@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 from community.models import (
     Adoption,
+    Appreciation,
     Approach,
     ApproachVersion,
     Attachment,
     AuditEvent,
     Case,
     CaseRevision,
-    Appreciation,
     Contribution,
     ContributionRevision,
     ExpertRequest,

@@ -19,8 +19,8 @@ from community.models.base import utcnow
 from community.policy.case_page import (
     appreciates_row,
     case_page_rights,
-    replies_row,
     edits_row,
+    replies_row,
     sees_contribution_row,
     sees_hidden_row,
     values_row,

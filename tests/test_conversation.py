@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from community import markdown
 from community.cases.mentions import find_mentions
 from community.models import Appreciation, Contribution, Notification
-from tests.conftest import login
+from tests.conftest import count_queries, login
 
 
 @pytest.fixture
@@ -94,7 +94,8 @@ def test_a_failed_reply_comes_back_on_the_reply_page_with_the_text_kept(
     response = _post(client, community, case, "answer", too_long, parent_id=question.id)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Reageren op een bijdrage" in page and "Welke wijk?" in page
+    assert "Reageren op een bijdrage" in page
+    assert "Welke wijk?" in page
     assert f'name="parent_id" value="{question.id}"' in page
     assert 'class="utrecht-alert utrecht-alert--error error-summary"' in page
     assert too_long in page
@@ -173,7 +174,9 @@ def test_the_preview_renders_with_the_stored_pipeline(client, kring, make_case):
     case = make_case(community, author, phase="questions")
     login(client, member.email)
     body = "**Vet** <script>alert(1)</script> [x](javascript:alert(1))"
-    response = client.post(f"{_case_url(community, case)}/contributions/preview", data={"body": body})
+    response = client.post(
+        f"{_case_url(community, case)}/contributions/preview", data={"body": body}
+    )
     assert response.status_code == 200
     assert response.json == {"html": markdown.render(body)}
     assert "<strong>Vet</strong>" in response.json["html"]
@@ -249,9 +252,9 @@ def test_a_mentioned_member_is_notified_and_linked(client, db, outbox, kring, ma
     # The author of the case hears of the contribution, the mentioned expert only once.
     added = _notifications(db, "contribution_added")
     assert [n.recipient_id for n in added] == [author.id]
-    assert any(
-        m["To"] == expert.email and "noemde je" in m["Subject"] for m in outbox
-    ), [m["Subject"] for m in outbox]
+    assert any(m["To"] == expert.email and "noemde je" in m["Subject"] for m in outbox), [
+        m["Subject"] for m in outbox
+    ]
 
 
 def test_mentioning_someone_outside_the_community_notifies_nobody_and_says_so(
@@ -269,7 +272,9 @@ def test_mentioning_someone_outside_the_community_notifies_nobody_and_says_so(
     assert "Olga Buiten is geen lid van deze leergemeenschap en kreeg geen melding." in page
     assert not [n for n in _notifications(db, "mention")]
     assert not db.session.scalar(
-        select(func.count()).select_from(Notification).where(Notification.recipient_id == outsider.id)
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == outsider.id)
     )
     contribution = db.session.scalar(select(Contribution))
     assert f"/people/{outsider.id}" not in contribution.body_html  # no link for non-members
@@ -328,7 +333,8 @@ def test_a_member_appreciates_and_withdraws_and_the_count_shows(
     assert _appreciate(client, community, case, question, "0").status_code == 302
     assert _appreciations(db) == 0
     page = client.get(_case_url(community, case)).get_data(as_text=True)
-    assert 'aria-pressed="false"' in page and "waardering" not in page
+    assert 'aria-pressed="false"' in page
+    assert "waardering" not in page
 
 
 def test_the_count_adds_up_and_is_apart_from_valuable(
@@ -407,3 +413,31 @@ def test_appreciation_without_csrf_token_is_refused(
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert _appreciations(db) == 0
+
+
+def test_the_case_page_costs_the_same_with_few_or_many_appreciations(
+    app, client, db, kring, make_case, make_contribution, make_user, make_membership
+):
+    """Counts and the viewer's own appreciation come with the contributions' one query."""
+    community, author, member, other, _expert = kring
+    login(client, other.email)
+
+    def statements(n: int) -> int:
+        case = make_case(community, author, phase="questions")
+        for i in range(n):
+            contribution = make_contribution(case, member, kind="question")
+            if i % 2:
+                parent = contribution
+                make_contribution(case, author, kind="answer", parent_id=parent.id)
+            for person in (author, other)[: 1 + i % 2]:
+                db.session.add(Appreciation(contribution_id=contribution.id, user_id=person.id))
+        db.session.commit()
+        url = _case_url(community, case)
+        client.get(url)
+        with count_queries(app) as recorded:
+            page = client.get(url).get_data(as_text=True)
+        assert page.count("appreciate-button") == n + n // 2  # questions and answers
+        assert page.count('aria-pressed="true"') == n // 2  # where the viewer gave one
+        return len(recorded)
+
+    assert statements(3) == statements(30)

@@ -62,7 +62,11 @@ def _shown(community: Community, case: Case, contribution_id: int) -> Contributi
 
 
 def _render_reply(
-    community: Community, case: Case, parent: Contribution, form: ContributionForm, preview: str = ""
+    community: Community,
+    case: Case,
+    parent: Contribution,
+    form: ContributionForm,
+    preview: str = "",
 ) -> str:
     return render_template(
         "cases/reply.html",
@@ -75,7 +79,9 @@ def _render_reply(
     )
 
 
-def _render_form(community: Community, case: Case, form: ContributionForm, preview: str = "") -> str:
+def _render_form(
+    community: Community, case: Case, form: ContributionForm, preview: str = ""
+) -> str:
     """The form again (errors or preview): on the reply page when it is a reply."""
     parent_id = form.parent_id.data if not form.parent_id.errors else None
     parent = db.session.get(Contribution, parent_id) if parent_id else None

@@ -19,7 +19,7 @@ from community.extensions import db
 from community.models import Community, Membership, User
 
 MAX_WORDS = 5
-_WORDS = re.compile(r"[^\W_][\w'’-]*(?:[ \t]+[^\W_][\w'’-]*){0,%d}" % (MAX_WORDS - 1))
+_WORDS = re.compile(r"[^\W_][\w'’-]*(?:[ \t]+[^\W_][\w'’-]*){0,4}")  # up to MAX_WORDS
 _SPACE = re.compile(r"[ \t]+")
 
 

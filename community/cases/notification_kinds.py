@@ -94,7 +94,11 @@ register(
 register(
     "mention",
     "member",
-    lambda n: _("%(actor)s noemde je in een bijdrage bij de casus %(title)s", actor=_actor(n), title=_title(n)),
+    lambda n: _(
+        "%(actor)s noemde je in een bijdrage bij de casus %(title)s",
+        actor=_actor(n),
+        title=_title(n),
+    ),
     lambda n: url_for(
         "contributions.show_contribution",
         slug=n.community.slug,

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from community.models.appreciation import Appreciation
 from community.models.approach import (
     ADOPTION_STATUSES,
     APPROACH_TEXT_FIELDS,
@@ -9,7 +10,6 @@ from community.models.approach import (
     ApproachSource,
     ApproachVersion,
 )
-from community.models.appreciation import Appreciation
 from community.models.audit import AuditEvent
 from community.models.case import (
     KINDS,

@@ -19,8 +19,6 @@ class Appreciation(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("contribution_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE")
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

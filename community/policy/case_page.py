@@ -109,5 +109,8 @@ def appreciates_row(
 ) -> bool:
     """`can_appreciate_contribution`: shown contributions by someone else."""
     return (
-        rights.appreciates_others and not hidden and not pending_review and not _own(rights, author_id)
+        rights.appreciates_others
+        and not hidden
+        and not pending_review
+        and not _own(rights, author_id)
     )

@@ -60,7 +60,9 @@ def _world(live: LiveServer, tag: str) -> dict[str, object]:
         db.session.flush()
         for user in people.values():
             db.session.add(
-                Membership(user_id=user.id, community_id=community.id, role="member", status="active")
+                Membership(
+                    user_id=user.id, community_id=community.id, role="member", status="active"
+                )
             )
         context = "Een derde van de panden tussen station en centrum staat leeg."
         question = "Hoe krijg ik verspreide eigenaren aan tafel?"
