@@ -152,6 +152,16 @@ CONTRIBUTION_KIND_LABELS: Labels = {
     "comment": _l("Reactie"),
 }
 
+# The button of the contribution form says what is posted (glossary: "Reactie plaatsen").
+CONTRIBUTION_SUBMIT_LABELS: Labels = {
+    "question": _l("Stel je vraag"),
+    "answer": _l("Geef je antwoord"),
+    "advice": _l("Geef advies"),
+    "expert_advice": _l("Geef deskundig advies"),
+    "reflection": _l("Plaats je reflectie"),
+    "comment": _l("Reactie plaatsen"),
+}
+
 ADOPTION_STATUS_LABELS: Labels = {
     "considering": _l("overweegt dit"),
     "piloting": _l("probeert dit uit"),
@@ -240,6 +250,10 @@ def phase_explanation(phase: str) -> str:
 
 def kind_of_contribution_label(kind: str) -> str:
     return translated(CONTRIBUTION_KIND_LABELS).get(kind, kind)
+
+
+def contribution_submit_label(kind: str) -> str:
+    return translated(CONTRIBUTION_SUBMIT_LABELS).get(kind, kind)
 
 
 def adoption_status_label(status: str) -> str:

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         kind_labels=labels.kind_labels,
         phase_explanation=labels.phase_explanation,
         contribution_label=labels.kind_of_contribution_label,
+        contribution_submit_label=labels.contribution_submit_label,
         adoption_status_label=labels.adoption_status_label,
         flag_reason_label=labels.flag_reason_label,
         flag_reasons=("personal_data", "offensive", "off_topic", "confidential", "other"),

@@ -189,6 +189,20 @@ def build_world(app: Flask, **make: Callable[..., Any]) -> World:  # noqa: PLR09
         f"/c/{slug}/cases/{ids['advice_case']}/contributions",
         {"kind": "advice", "body": "Talk to the pilots."},
     )
+    world.act(  # a reply that mentions a member (notified) and an outsider (the flash)
+        "member",
+        f"/c/{slug}/cases/{ids['advice_case']}/contributions",
+        {
+            "kind": "comment",
+            "body": "Thanks @Eve Specialist, and @Otto Stranger too.",
+            "parent_id": str(ids["advice_id"]),
+        },
+    )
+    world.act(
+        "expert",
+        f"/c/{slug}/cases/{ids['advice_case']}/contributions/{ids['advice_id']}/appreciate",
+        {"appreciated": "1"},
+    )
     world.act(
         "author",
         f"/c/{slug}/cases/{ids['advice_case']}/experts",

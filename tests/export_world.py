@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from community.models import (
     Adoption,
+    Appreciation,
     Approach,
     ApproachVersion,
     Attachment,
@@ -169,6 +170,20 @@ def build_world(db, user, other, admin, community, left, theme, n=0) -> dict[tup
         ("contributions", "author_id"),
     )
     add(ContributionRevision(contribution_id=own.id, body="Mijn eerste versie"))
+    others_contribution = add(
+        Contribution(
+            case_id=others_case.id,
+            author_id=other.id,
+            kind="comment",
+            phase="questions",
+            body="Een reactie van een ander",
+            body_html="",
+        )
+    )
+    add(
+        Appreciation(contribution_id=others_contribution.id, user_id=user.id),
+        ("appreciations", "user_id"),
+    )
     add(
         Contribution(
             case_id=others_case.id,

@@ -17,8 +17,10 @@ from community import policy
 from community.models import AnonymousUser
 from community.models.base import utcnow
 from community.policy.case_page import (
+    appreciates_row,
     case_page_rights,
     edits_row,
+    replies_row,
     sees_contribution_row,
     sees_hidden_row,
     values_row,
@@ -78,11 +80,12 @@ def test_row_rights_agree_with_the_predicates_for_every_combination(app):
             )
             rights = case_page_rights(user, case)
             assert rights.moderating == policy.can_moderate_content(user, community), name
-            for author_id, contribution_phase, hidden, held in itertools.product(
+            for author_id, contribution_phase, hidden, held, parent_id in itertools.product(
                 (VIEWER_ID, CASE_AUTHOR_ID, OTHER_ID, None),
                 CONTRIBUTION_PHASES,
                 (False, True),
                 (False, True),
+                (None, 5),
             ):
                 contribution = SimpleNamespace(
                     case=case,
@@ -90,6 +93,7 @@ def test_row_rights_agree_with_the_predicates_for_every_combination(app):
                     phase=contribution_phase,
                     hidden_at=utcnow() if hidden else None,
                     pending_review=held,
+                    parent_id=parent_id,
                 )
                 pairs = {
                     "can_see_hidden": (
@@ -108,6 +112,14 @@ def test_row_rights_agree_with_the_predicates_for_every_combination(app):
                         policy.can_mark_valuable(user, contribution),
                         values_row(rights, author_id),
                     ),
+                    "can_reply_to_contribution": (
+                        policy.can_reply_to_contribution(user, contribution),
+                        replies_row(rights, parent_id, hidden, held),
+                    ),
+                    "can_appreciate_contribution": (
+                        policy.can_appreciate_contribution(user, contribution),
+                        appreciates_row(rights, author_id, hidden, held),
+                    ),
                 }
                 for predicate, (expected, derived) in pairs.items():
                     checked += 1
@@ -116,7 +128,7 @@ def test_row_rights_agree_with_the_predicates_for_every_combination(app):
                             (predicate, name, own_case, phase, archived, author_id, expected)
                         )
     assert not disagreements, disagreements[:10]
-    assert checked > 100_000  # every combination was asked
+    assert checked > 300_000  # every combination was asked
 
 
 def test_the_combinations_include_every_right_granted_and_refused(app):
@@ -127,10 +139,23 @@ def test_the_combinations_include_every_right_granted_and_refused(app):
         for (_name, user), phase in itertools.product(_viewers(), PHASES):
             community = SimpleNamespace(id=7, archived_at=None, method="incident")
             case = SimpleNamespace(
-                id=11, community=community, community_id=7, author_id=VIEWER_ID, phase=phase
+                id=11,
+                community=community,
+                community_id=7,
+                author_id=VIEWER_ID,
+                phase=phase,
+                hidden_at=None,
+                locked_at=None,
             )
             rights = case_page_rights(user, case)
-            for field in ("moderating", "sees_own_hidden", "sees_others_hidden", "values_others"):
+            for field in (
+                "moderating",
+                "sees_own_hidden",
+                "sees_others_hidden",
+                "values_others",
+                "replies",
+                "appreciates_others",
+            ):
                 seen.setdefault(field, set()).add(bool(getattr(rights, field)))
             seen.setdefault("edit_phase", set()).add(rights.edit_phase is not None)
     assert all(values == {True, False} for values in seen.values()), seen

@@ -37,6 +37,9 @@ COMMUNITY_ENDPOINTS = {
     "contributions.edit_contribution": "author",  # only the contribution's own author
     "contributions.mark_valuable": "member",
     "contributions.show_contribution": "member",
+    "contributions.reply_to_contribution": "member",  # when the phase lets them post (else 403)
+    "contributions.appreciate_contribution": "member",  # not their own (403)
+    "contributions.preview_contribution": "member",  # when the phase lets them post (else 403)
     "cases.write_follow_up": "member",  # the case author, once the case is closed
     "approaches.new_approach": "member",
     "moderation.lock_case": "moderator",

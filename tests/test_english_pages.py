@@ -130,6 +130,10 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     "contributions.edit_contribution": [
         ("member", "/c/{slug}/cases/{advice_case}/contributions/{advice_id}/edit")
     ],
+    "contributions.reply_to_contribution": [
+        (role, "/c/{slug}/cases/{advice_case}/contributions/{advice_id}/reply")
+        for role in ("member", "expert")
+    ],
     "approaches.list_approaches": [("member", "/approaches"), ("outsider", "/approaches")],
     "approaches.show_approach": [
         ("author", "/approaches/{approach_id}"),
@@ -251,6 +255,11 @@ BAD_POSTS: list[tuple[str, str, dict[str, Any]]] = [
     ("member", "/c/{slug}/cases/new", {"title": "", "action": "publish"}),
     ("author", "/c/{slug}/cases/{questions_case}/edit", {"title": "", "version": 1}),
     ("member", "/c/{slug}/cases/{advice_case}/contributions", {"kind": "advice", "body": ""}),
+    (  # a reply with errors: back on the reply page
+        "expert",
+        "/c/{slug}/cases/{advice_case}/contributions",
+        {"kind": "comment", "body": "", "parent_id": "{advice_id}"},
+    ),
     (
         "member",
         "/c/{slug}/cases/{advice_case}/contributions/{advice_id}/edit",
@@ -271,6 +280,7 @@ def test_every_form_with_errors_is_english(app: Flask, world: World) -> None:
     problems = []
     for role, template, data in BAD_POSTS:
         path = template.format(**world.ids)
+        data = {k: v.format(**world.ids) if isinstance(v, str) else v for k, v in data.items()}
         response = world.client(role).post(path, data=data, headers=EN, follow_redirects=True)
         label = f"bad POST {path} as {role}"
         if response.status_code != 200:

@@ -75,6 +75,30 @@ def test_posting_a_contribution(
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == FEW + MANY
 
 
+def test_posting_a_contribution_that_mentions_members(
+    app, make_user, make_community, make_membership, make_case
+):
+    """@mentions: one look-up for every name, one INSERT for every notification."""
+
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        poster, author, *mentioned = _people(make_user, n + 1)
+        outsider = make_user()  # an account outside the community: named back, not notified
+        for person in (poster, author, *mentioned):
+            make_membership(person, community)
+        case = make_case(community, author)
+        client = app.test_client()
+        login(client, poster.email)
+        url = f"/c/{community.slug}/cases/{case.id}/contributions"
+        names = " ".join(f"@{person.name}," for person in (*mentioned, outsider))
+        return client, url, {"kind": "comment", "body": f"Wat vinden jullie? {names}"}
+
+    # The n - 1 mentioned members, and the author of the case (a participant).
+    assert _compare("posting a contribution with mentions", app, world) == MANY
+    kinds = _db.session.scalars(select(Notification.kind)).all()
+    assert kinds.count("mention") == (FEW - 1) + (MANY - 1)
+
+
 def test_publishing_a_case(app, make_user, make_community, make_membership, make_case):
     def world(n: int) -> tuple[Any, str, dict[str, str]]:
         community = make_community()

@@ -12,6 +12,7 @@ from community.extensions import db
 from community.models import (
     APPROACH_TEXT_FIELDS,
     Adoption,
+    Appreciation,
     Approach,
     ApproachVersion,
     AuditEvent,
@@ -160,6 +161,18 @@ def cases_read(user: User) -> list[Row]:
         .order_by(CaseRead.id)
     )
     return [{"id": r.id, "case_id": r.case_id, "read_at": iso(r.read_at)} for r in rows]
+
+def appreciations(user: User) -> list[Row]:
+    """Contributions the person appreciated (waardeer): which, and when."""
+    rows = db.session.execute(
+        select(Appreciation.id, Appreciation.contribution_id, Appreciation.created_at)
+        .where(Appreciation.user_id == user.id)
+        .order_by(Appreciation.id)
+    )
+    return [
+        {"id": r.id, "contribution_id": r.contribution_id, "created_at": iso(r.created_at)}
+        for r in rows
+    ]
 
 
 def reports_filed(user: User) -> list[Row]:

@@ -1,8 +1,9 @@
 """The case page's contributions as plain rows, with what each one shows to this viewer.
 
-One query for the contributions with their authors' names, organisations and roles,
-one for the attachments, one for the revision count (only after an edit): the same
-three statements at any length. No ORM objects per row: a page shows up to 250
+One query for the contributions with their authors' names, organisations and roles and
+their appreciations (how many, whether the viewer gave one), one for the attachments,
+one for the revision count (only after an edit): the same three statements at any
+length. No ORM objects per row: a page shows up to 250
 contributions and the template reads each field once. Rights come from the policy,
 decided once per page (`community.policy.case_page`); labels and dates are formatted
 once per page and language.
@@ -16,7 +17,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from community import policy
 from community.cases import queries
@@ -24,6 +25,7 @@ from community.extensions import db
 from community.i18n import Labels, gettext, moment_formatter, translated
 from community.labels import CONTRIBUTION_KIND_LABELS, ORGANISATION_KIND_LABELS
 from community.models import (
+    Appreciation,
     Attachment,
     Case,
     CaseRevision,
@@ -34,7 +36,9 @@ from community.models import (
 )
 from community.policy.case_page import (
     CasePageRights,
+    appreciates_row,
     edits_row,
+    replies_row,
     sees_contribution_row,
     sees_hidden_row,
     values_row,
@@ -58,6 +62,10 @@ ROW_WORDS: Labels = {
     "show_again": _l("Weer zichtbaar maken"),
     "hide": _l("Verbergen"),
     "hide_reason": _l("Reden"),
+    "reply": _l("Reageer"),
+    "appreciate": _l("Waardeer"),
+    "appreciation": _l("waardering"),
+    "appreciations": _l("waarderingen"),
 }
 
 
@@ -91,6 +99,10 @@ class ContributionRow:
     content_shown: bool  # the text of a hidden one: only to its author and the moderators
     editable: bool
     valuable_control: bool
+    reply_control: bool  # a "Reageer" link (one level of threading)
+    appreciations: int  # how many members appreciated it (waardeer)
+    appreciated: bool  # the viewer is one of them
+    appreciate_control: bool  # the viewer may give (or withdraw) an appreciation
     attachments: list[Any] = field(default_factory=list)
     replies: list[ContributionRow] = field(default_factory=list)
 
@@ -117,7 +129,22 @@ class CasePage:
         return [c for c in self.contributions if c.kind == "reflection"]
 
 
-def _rows(case: Case, after: int | None) -> list[Any]:
+def _rows(case: Case, after: int | None, viewer_id: int | None) -> list[Any]:
+    # Per row through the unique (contribution, user) index: no query per contribution.
+    appreciations = (
+        select(func.count())
+        .where(Appreciation.contribution_id == Contribution.id)
+        .correlate(Contribution)
+        .scalar_subquery()
+    )
+    appreciated = (
+        select(Appreciation.id)
+        .where(Appreciation.contribution_id == Contribution.id, Appreciation.user_id == viewer_id)
+        .correlate(Contribution)
+        .exists()
+        if viewer_id is not None
+        else false()
+    )
     statement = (
         select(
             Contribution.id,
@@ -136,6 +163,8 @@ def _rows(case: Case, after: int | None) -> list[Any]:
             Organisation.name.label("organisation_name"),
             Organisation.kind.label("organisation_kind"),
             Membership.role,
+            appreciations.label("appreciations"),
+            appreciated.label("appreciated"),
         )
         .outerjoin(User, User.id == Contribution.author_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
@@ -168,7 +197,7 @@ def _rows(case: Case, after: int | None) -> list[Any]:
 
 def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> CasePage:
     """Up to a page of contributions, oldest first; `after`: the last one seen."""
-    rows = _rows(case, after)
+    rows = _rows(case, after, rights.viewer_id)
     per_page = queries.CONTRIBUTIONS_PER_PAGE  # read when asked (tests set it lower)
     more = len(rows) > per_page
     rows = rows[:per_page]
@@ -196,6 +225,8 @@ def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> C
         organisation_name,
         organisation_kind,
         role,
+        appreciation_count,
+        appreciated,
     ) in rows:
         hidden = hidden_at is not None
         sees_hidden = sees_hidden_row(rights, author_id)
@@ -231,6 +262,10 @@ def case_page(case: Case, rights: CasePageRights, after: int | None = None) -> C
                 content_shown=not hidden or sees_hidden,
                 editable=edits_row(rights, author_id, phase),
                 valuable_control=values_row(rights, author_id),
+                reply_control=replies_row(rights, parent_id, hidden, pending_review),
+                appreciations=int(appreciation_count or 0),
+                appreciated=bool(appreciated),
+                appreciate_control=appreciates_row(rights, author_id, hidden, pending_review),
             )
         )
     page = CasePage(

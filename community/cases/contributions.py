@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from werkzeug.datastructures import FileStorage
 
 from community import audit, markdown, policy, search
+from community.cases.mentions import Mentions, find_mentions
 from community.cases.services import attach, case_data, participants
 from community.create_once import create_once
 from community.exceptions import DomainError
@@ -66,7 +69,8 @@ def approve(moderator: User, contribution: Contribution, ip: str | None) -> None
     )
     author = contribution.author
     if author is not None:
-        _notify_participants(author, case, contribution.kind)
+        mentioned = find_mentions(case.community, contribution.body)
+        _notify(author, case, contribution, mentioned)
 
 
 def _parent(case: Case, parent_id: int | None) -> Contribution | None:
@@ -76,6 +80,14 @@ def _parent(case: Case, parent_id: int | None) -> Contribution | None:
     if parent is None or parent.case_id != case.id or parent.parent_id is not None:
         raise DomainError("parent_id", _("Je kunt alleen reageren op een bijdrage bij deze casus."))
     return parent
+
+
+@dataclass
+class Posted:
+    """A posted contribution, and the names it mentions of people outside the community."""
+
+    contribution: Contribution
+    outsiders: list[str] = field(default_factory=list)
 
 
 def add_contribution(
@@ -88,11 +100,16 @@ def add_contribution(
     idempotency_key: str | None,
     upload: FileStorage | None,
     ip: str | None,
-) -> Contribution:
-    """Post a contribution; the same idempotency key twice gives the first one back."""
+) -> Posted:
+    """Post a contribution; the same idempotency key twice gives the first one back.
+
+    Members it mentions (`@Voornaam Achternaam`) are linked and notified once it is
+    visible to others; mentioned people outside the community are named in the result."""
     policy.require(policy.can_contribute(user, case, kind))
+    mentioned = Mentions()
 
     def build() -> Contribution:
+        nonlocal mentioned
         parent = _parent(case, parent_id)
         # The phase must still be the one the rules were checked against.
         still = db.session.execute(
@@ -105,6 +122,7 @@ def add_contribution(
             raise DomainError(
                 None, _("De fase van deze casus is net gewijzigd. Bekijk de casus opnieuw.")
             )
+        mentioned = find_mentions(case.community, body)
         return Contribution(
             pending_review=needs_review(user, case),
             case_id=case.id,
@@ -113,7 +131,7 @@ def add_contribution(
             kind=kind,
             phase=case.phase,
             body=body.strip(),
-            body_html=markdown.render(body.strip()),
+            body_html=markdown.render(body.strip(), mentioned.links),
             idempotency_key=idempotency_key or None,
         )
 
@@ -121,7 +139,8 @@ def add_contribution(
         idempotency_key, lambda key: _existing(user, case, key), build
     )
     if not created:
-        return contribution
+        return Posted(contribution)
+    posted = Posted(contribution, mentioned.outsiders)
     attach(contribution, upload, user)
     search.index_contribution(contribution)
     if contribution.pending_review:  # others hear about it once a moderator approved it
@@ -132,7 +151,7 @@ def add_contribution(
             community_id=case.community_id,
             ip=ip,
         )
-        return contribution
+        return posted
     audit.record(
         "contribution.created",
         actor=user,
@@ -152,21 +171,39 @@ def add_contribution(
             .values(answered_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-    _notify_participants(user, case, kind)
-    return contribution
+    _notify(user, case, contribution, mentioned)
+    return posted
 
 
-def _notify_participants(user: User, case: Case, kind: str) -> None:
+def _notify(user: User, case: Case, contribution: Contribution, mentioned: Mentions) -> None:
+    """The mentioned members hear that they were named; the other participants that
+    someone reacted. A constant number of statements however many they are."""
+    mentioned_ids = sorted(mentioned.member_ids - {user.id})
+    if mentioned_ids:
+        notify_members(
+            "mention",
+            community=case.community,
+            who=User.id.in_(mentioned_ids),
+            exclude=user.id,
+            actor=user,
+            target=case,
+            contribution_id=contribution.id,
+            **case_data(case),
+        )
     # The author of the case hears that the advice they asked for was given.
+    kind = contribution.kind
     author_kind = (
         {case.author_id: "expert_advice_given"}
         if kind == "expert_advice" and case.author_id is not None
         else None
     )
+    who = participants(case)
+    if mentioned_ids:
+        who = and_(who, User.id.not_in(mentioned_ids))
     notify_members(
         "contribution_added",
         community=case.community,
-        who=participants(case),
+        who=who,
         exclude=user.id,
         kind_for=author_kind,
         actor=user,
@@ -181,7 +218,8 @@ def edit_contribution(user: User, contribution: Contribution, body: str, ip: str
         return
     db.session.add(ContributionRevision(contribution_id=contribution.id, body=contribution.body))
     contribution.body = body.strip()
-    contribution.body_html = markdown.render(contribution.body)
+    mentioned = find_mentions(contribution.case.community, contribution.body)
+    contribution.body_html = markdown.render(contribution.body, mentioned.links)
     contribution.edited_at = utcnow()
     search.index_contribution(contribution)
     audit.record(

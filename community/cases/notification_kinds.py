@@ -91,3 +91,18 @@ register(
     ),
     lambda n: _case(n) + "#terugkoppeling",
 )
+register(
+    "mention",
+    "member",
+    lambda n: _(
+        "%(actor)s noemde je in een bijdrage bij de casus %(title)s",
+        actor=_actor(n),
+        title=_title(n),
+    ),
+    lambda n: url_for(
+        "contributions.show_contribution",
+        slug=n.community.slug,
+        case_id=n.data.get("case_id", n.target_id),
+        contribution_id=n.data.get("contribution_id", 0),
+    ),
+)

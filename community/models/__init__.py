@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from community.models.appreciation import Appreciation
 from community.models.approach import (
     ADOPTION_STATUSES,
     APPROACH_TEXT_FIELDS,
@@ -54,6 +55,7 @@ from community.models.user import (
 )
 
 __all__ = [
+    "Appreciation",
     "FLAG_REASONS",
     "FLAG_STATUSES",
     "FLAG_TARGETS",

@@ -169,6 +169,7 @@ ABOUT_YOU = frozenset(
         "expert_requested",
         "expert_advice_given",
         "follow_up_requested",
+        "mention",
         "meeting_place_free",
         "meeting_changed",  # sent only to those who said yes or maybe
     }

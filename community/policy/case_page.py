@@ -16,9 +16,11 @@ from typing import Any
 
 from community.policy.base import Actor, is_active_user
 from community.policy.content import (
+    can_appreciate_contribution,
     can_edit_contribution,
     can_mark_valuable,
     can_moderate_content,
+    can_reply_to_contribution,
     can_see_hidden,
 )
 
@@ -32,6 +34,7 @@ class _StandIn:
     phase: str
     hidden_at: Any = None
     pending_review: bool = False
+    parent_id: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class CasePageRights:
     sees_others_hidden: bool  # can_see_hidden for everyone else's
     edit_phase: str | None  # the viewer's own contributions of this phase are editable
     values_others: bool  # may mark contributions by others as valuable
+    replies: bool  # may reply to (shown, top-level) contributions
+    appreciates_others: bool  # may appreciate (shown) contributions by others
 
 
 def case_page_rights(user: Actor, case: Any) -> CasePageRights:
@@ -59,6 +64,8 @@ def case_page_rights(user: Actor, case: Any) -> CasePageRights:
         sees_others_hidden=can_see_hidden(user, others, community),
         edit_phase=case.phase if can_edit_contribution(user, own) else None,
         values_others=can_mark_valuable(user, others),
+        replies=can_reply_to_contribution(user, others),
+        appreciates_others=can_appreciate_contribution(user, others),
     )
 
 
@@ -88,3 +95,22 @@ def edits_row(rights: CasePageRights, author_id: int | None, phase: str) -> bool
 def values_row(rights: CasePageRights, author_id: int | None) -> bool:
     """`can_mark_valuable`: the case author values contributions by others."""
     return rights.values_others and not _own(rights, author_id)
+
+
+def replies_row(
+    rights: CasePageRights, parent_id: int | None, hidden: bool, pending_review: bool
+) -> bool:
+    """`can_reply_to_contribution`: shown top-level contributions, when the viewer may post."""
+    return rights.replies and parent_id is None and not hidden and not pending_review
+
+
+def appreciates_row(
+    rights: CasePageRights, author_id: int | None, hidden: bool, pending_review: bool
+) -> bool:
+    """`can_appreciate_contribution`: shown contributions by someone else."""
+    return (
+        rights.appreciates_others
+        and not hidden
+        and not pending_review
+        and not _own(rights, author_id)
+    )

@@ -89,6 +89,31 @@ def can_edit_contribution(user: Actor, contribution: Any) -> bool:
     )
 
 
+def can_reply_to_contribution(user: Actor, contribution: Any) -> bool:
+    """One level of threading: a reply to a shown top-level contribution, in a kind the
+    phase allows this user now (the reply is posted as one of those kinds)."""
+    return (
+        contribution.parent_id is None
+        and contribution.hidden_at is None
+        and not contribution.pending_review
+        and bool(allowed_contribution_kinds(user, contribution.case))
+    )
+
+
+def can_appreciate_contribution(user: Actor, contribution: Any) -> bool:
+    """Waardeer: any reader of the case, for a shown contribution by someone else.
+
+    Apart from the case author's "waardevol" mark; not in an archived community."""
+    case = contribution.case
+    return (
+        can_read_case(user, case)
+        and _writable(case)
+        and contribution.hidden_at is None
+        and not contribution.pending_review
+        and contribution.author_id != user.id
+    )
+
+
 def can_mark_valuable(user: Actor, contribution: Any) -> bool:
     case = contribution.case
     return (

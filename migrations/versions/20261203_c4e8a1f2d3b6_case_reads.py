@@ -1,7 +1,7 @@
 """case_reads: when a member last opened a case (the home page's unread counts)
 
 Revision ID: c4e8a1f2d3b6
-Revises: b7d2e4a91c05
+Revises: c3e8f1a2b4d6
 Create Date: 2026-12-03 08:45:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'c4e8a1f2d3b6'
-down_revision = 'b7d2e4a91c05'
+down_revision = "c3e8f1a2b4d6"
 branch_labels = None
 depends_on = None
 
