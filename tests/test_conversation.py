@@ -75,7 +75,7 @@ def test_the_reply_page_shows_the_contribution_and_a_form_that_posts_the_reply(
     assert response.status_code == 200
     assert "Hoeveel panden staan leeg?" in page
     assert f'name="parent_id" value="{question.id}"' in page
-    assert f'action="{_case_url(community, case)}/contributions"' in page
+    assert f'action="{_case_url(community, case)}/contributions#bijdragen"' in page
     assert "Geef je antwoord" in page  # the author answers: the button says so
     response = _post(client, community, case, "answer", "Twintig.", parent_id=question.id)
     answer = db.session.scalar(select(Contribution).where(Contribution.kind == "answer"))

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from community import audit, policy, search
 from community.exceptions import DomainError
 from community.extensions import db
-from community.models import Approach, Case, Community, Contribution, Flag, Membership, User
+from community.models import Approach, Case, Community, Contribution, Flag, User
 from community.models.base import utcnow
 from community.notifications.services import notify, notify_members
 
