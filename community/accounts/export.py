@@ -45,7 +45,6 @@ SECTIONS: dict[str, Callable[[User], list[Row]]] = {
     "meetings_planned": activity.meetings_planned,
     "meeting_responses": activity.meeting_responses,
     "cases_read": activity.cases_read,
-
     "appreciations": activity.appreciations,
     "reports_filed": activity.reports_filed,
     "reports_handled": activity.reports_handled,
@@ -83,7 +82,6 @@ USER_REFERENCES: dict[tuple[str, str], str] = {
     ("meetings", "created_by_id"): "meetings_planned",
     ("rsvps", "user_id"): "meeting_responses",
     ("case_reads", "user_id"): "cases_read",
-
     ("appreciations", "user_id"): "appreciations",
     ("flags", "reporter_id"): "reports_filed",
     ("flags", "resolver_id"): "reports_handled",

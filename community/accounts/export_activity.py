@@ -162,6 +162,7 @@ def cases_read(user: User) -> list[Row]:
     )
     return [{"id": r.id, "case_id": r.case_id, "read_at": iso(r.read_at)} for r in rows]
 
+
 def appreciations(user: User) -> list[Row]:
     """Contributions the person appreciated (waardeer): which, and when."""
     rows = db.session.execute(
