@@ -242,6 +242,14 @@ def test_hidden_attachment_is_not_downloadable(app, client, db, kring):
 
 def test_locked_case_takes_no_contributions(client, db, kring):
     w = kring
+    url = f"/c/{w['community'].slug}/cases/{w['case'].id}"
+    login(client, w["member"].email)
+    client.post(f"{url}/contributions", data={"kind": "question", "body": "Hoe lang al?"})
+    before = client.get(url).get_data(as_text=True)
+    assert 'id="contribution-form"' in before
+    assert "data-reply=" in before
+    reply_to = before.split('data-reply="', 1)[1].split('"', 1)[0]
+    client.post("/logout")
     login(client, w["moderator"].email)
     client.post(
         f"/c/{w['community'].slug}/cases/{w['case'].id}/lock",
@@ -249,8 +257,14 @@ def test_locked_case_takes_no_contributions(client, db, kring):
     )
     client.post("/logout")
     login(client, w["member"].email)
-    url = f"/c/{w['community'].slug}/cases/{w['case'].id}"
-    assert "Gesloten voor nieuwe bijdragen" in client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "Gesloten voor nieuwe bijdragen" in page
+    # No prompt to contribute on a locked case: no form, no reply links, no phase notice.
+    assert 'id="contribution-form"' not in page
+    assert "data-reply=" not in page
+    assert "Bijdrage plaatsen" not in page
+    assert "In deze fase kun jij" not in page
+    assert client.get(f"{url}/contributions/{reply_to}/reply").status_code == 403
     assert (
         client.post(f"{url}/contributions", data={"kind": "question", "body": "x"}).status_code
         == 403
