@@ -103,13 +103,22 @@ def assert_accessible(page: Page, label: str = "") -> None:
     With LEERKRING_SCREENSHOTS=<dir> set, each checked page is also saved as a PNG.
     """
     page.wait_for_load_state("load")
-    shots = os.environ.get("LEERKRING_SCREENSHOTS")
-    if shots:
-        name = re.sub(r"[^a-z0-9]+", "-", (label or page.url).lower()).strip("-")
-        page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
+    save_screenshot(page, re.sub(r"[^a-z0-9]+", "-", (label or page.url).lower()).strip("-"))
     violations = axe_violations(page)
     where = f"{label} ({page.url})" if label else page.url
     assert not violations, f"axe-core violations on {where}:\n{describe_violations(violations)}"
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """With LEERKRING_SCREENSHOTS=<dir> set, the page as ``<dir>/<name>.png``; else nothing.
+
+    The tests never write into the working tree: docs/screenshots/ is refreshed by
+    pointing LEERKRING_SCREENSHOTS there on purpose.
+    """
+    shots = os.environ.get("LEERKRING_SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=full_page)
 
 
 def assert_footer_controls_legible(page: Page) -> None:

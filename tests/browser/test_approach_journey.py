@@ -2,90 +2,53 @@
 
 from __future__ import annotations
 
+import rows
 from pages import Header, LiveServer, LoginPage, assert_accessible
 from playwright.sync_api import Page, expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Case, Community, Contribution, Membership, Organisation, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-de-aanpak"
 
 
 def _world(live: LiveServer) -> tuple[str, int]:
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        tilburg = db.session.query(Organisation).filter_by(slug="tilburg").one()
-        venlo = db.session.query(Organisation).filter_by(slug="venlo").one()
-        people = {}
-        for key, name, org in (
-            ("auteur", "Sanne Auteur", venlo),
-            ("moderator", "Mo Moderator", venlo),
-            ("tilburg", "Tim Tilburg", tilburg),
-        ):
-            user = User(
-                name=name,
-                email=f"{key}@aanpak.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-                organisation=org,
-            )
-            db.session.add(user)
-            people[key] = user
-        text = "Samen met eigenaren de straat weer levendig maken."
-        community = Community(
-            name="Kring Aanpak",
-            slug="kring-aanpak-browser",
-            description=text,
-            description_html=render(text),
-            summary=text,
+        venlo = rows.organisation("venlo")
+        people = rows.people(
+            "aanpak.example",
+            (("auteur", "Sanne Auteur"), ("moderator", "Mo Moderator"), ("tilburg", "Tim Tilburg")),
+            PASSWORD,
+            organisations={
+                "auteur": venlo,
+                "moderator": venlo,
+                "tilburg": rows.organisation("tilburg"),
+            },
+        )
+        community = rows.community(
+            "Kring Aanpak",
+            "kring-aanpak-browser",
+            "Samen met eigenaren de straat weer levendig maken.",
             visibility="closed",
         )
-        db.session.add(community)
-        db.session.flush()
-        for key, role in (("auteur", "member"), ("moderator", "moderator")):
-            db.session.add(
-                Membership(
-                    user_id=people[key].id, community_id=community.id, role=role, status="active"
-                )
-            )
-        case = Case(
-            community_id=community.id,
-            author_id=people["auteur"].id,
-            title="Lege panden",
+        rows.members(community, people, (("auteur", "member"), ("moderator", "moderator")))
+        case = rows.case(
+            community,
+            people["auteur"],
+            "Lege panden",
             context="Leegstand.",
-            context_html=render("Leegstand."),
             question="Hoe?",
-            question_html=render("Hoe?"),
             phase="reflection",
-            published_at=utcnow(),
         )
-        db.session.add(case)
-        db.session.flush()
-        db.session.add(
-            Contribution(
-                case_id=case.id,
-                author_id=people["moderator"].id,
-                kind="advice",
-                phase="advice",
-                body="Eigenarenavond",
-                valuable=True,
-                body_html=render("Eigenarenavond"),
-            )
+        rows.contribution(
+            case,
+            people["moderator"],
+            "Eigenarenavond",
+            kind="advice",
+            phase="advice",
+            valuable=True,
         )
-        db.session.add(
-            Contribution(
-                case_id=case.id,
-                author_id=people["auteur"].id,
-                kind="reflection",
-                phase="reflection",
-                body="Ik organiseer de avond.",
-                body_html=render("Ik organiseer de avond."),
-            )
+        rows.contribution(
+            case, people["auteur"], "Ik organiseer de avond.", kind="reflection", phase="reflection"
         )
         db.session.commit()
         slug, case_id = community.slug, case.id

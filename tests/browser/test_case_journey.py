@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
+import rows
 from pages import Header, LiveServer, LoginPage, assert_accessible
 from playwright.sync_api import Page, expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Community, Membership, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-de-casus"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -18,41 +15,21 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 def _world(live: LiveServer) -> str:
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (
-            ("author", "Sanne Inbrenger"),
-            ("member", "Lid Lotte"),
-            ("expert", "Dirk Deskundige"),
-        ):
-            user = User(
-                name=name,
-                email=f"{key}@casus.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people[key] = user
-        description = "Intervisie over leegstand."
-        community = Community(
-            name="Kring Casus",
-            slug="kring-casus-browser",
-            description=description,
-            description_html=render(description),
-            summary=description,
+        people = rows.people(
+            "casus.example",
+            (("author", "Sanne Inbrenger"), ("member", "Lid Lotte"), ("expert", "Dirk Deskundige")),
+            PASSWORD,
+        )
+        community = rows.community(
+            "Kring Casus",
+            "kring-casus-browser",
+            "Intervisie over leegstand.",
             visibility="closed",
             method="incident",
         )
-        db.session.add(community)
-        db.session.flush()
-        for key, role in (("author", "member"), ("member", "member"), ("expert", "expert")):
-            db.session.add(
-                Membership(
-                    user_id=people[key].id, community_id=community.id, role=role, status="active"
-                )
-            )
+        rows.members(
+            community, people, (("author", "member"), ("member", "member"), ("expert", "expert"))
+        )
         db.session.commit()
         db.session.remove()
     return "kring-casus-browser"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import rows
 from pages import (
     CommunityPage,
     Header,
@@ -12,11 +13,7 @@ from pages import (
 )
 from playwright.sync_api import expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Community, Membership, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-de-browser"
 
@@ -24,39 +21,17 @@ PASSWORD = "een-lang-wachtwoord-voor-de-browser"
 def _world(live: LiveServer) -> tuple[str, str, str]:
     """A closed community with a moderator, and a civil servant who is not yet a member."""
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = []
-        for name, email in (
-            ("Mo Derator", "mo@kring.example"),
-            ("Sanne Lid", "sanne@kring.example"),
-        ):
-            user = User(
-                name=name,
-                email=email,
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people.append(user)
-        description = "Steden die hun **binnenstad** levendig willen houden."
-        community = Community(
-            name="Vitale binnensteden",
-            slug="vitale-binnensteden-browser",
-            description=description,
-            description_html=render(description),
-            summary=description,
+        people = rows.people(
+            "kring.example", (("mo", "Mo Derator"), ("sanne", "Sanne Lid")), PASSWORD
+        )
+        community = rows.community(
+            "Vitale binnensteden",
+            "vitale-binnensteden-browser",
+            "Steden die hun **binnenstad** levendig willen houden.",
             visibility="closed",
             method="incident",
         )
-        db.session.add(community)
-        db.session.flush()
-        db.session.add(
-            Membership(
-                user_id=people[0].id, community_id=community.id, role="moderator", status="active"
-            )
-        )
+        rows.members(community, people, (("mo", "moderator"),))
         db.session.commit()
         slug = community.slug
         db.session.remove()

@@ -9,18 +9,19 @@ With LEERKRING_SCREENSHOTS=<dir> the case page with the reply form open is saved
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-from pages import Header, LiveServer, LoginPage, assert_accessible, assert_no_horizontal_scroll
+import rows
+from pages import (
+    Header,
+    LiveServer,
+    LoginPage,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    save_screenshot,
+)
 from playwright.sync_api import Page, expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Case, Community, Contribution, Membership, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-het-gesprek"
 QUESTION = "Hoeveel eigenaren wonen in het buitenland?"
@@ -29,65 +30,31 @@ QUESTION = "Hoeveel eigenaren wonen in het buitenland?"
 def _world(live: LiveServer, tag: str) -> dict[str, object]:
     """A community with a case in the questions phase and one question by a member."""
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (
-            ("author", f"Sanne Inbrenger {tag}"),
-            ("member", f"Lotte Lid {tag}"),
-            ("peer", f"Piet Peer {tag}"),
-        ):
-            user = User(
-                name=name,
-                email=f"{key}-{tag}@gesprek.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people[key] = user
-        description = "Intervisie over leegstand."
-        community = Community(
-            name=f"Kring Gesprek {tag}",
-            slug=f"kring-gesprek-{tag}",
-            description=description,
-            description_html=render(description),
-            summary=description,
+        people = rows.people(
+            f"gesprek-{tag}.example",
+            (
+                ("author", f"Sanne Inbrenger {tag}"),
+                ("member", f"Lotte Lid {tag}"),
+                ("peer", f"Piet Peer {tag}"),
+            ),
+            PASSWORD,
+        )
+        community = rows.community(
+            f"Kring Gesprek {tag}",
+            f"kring-gesprek-{tag}",
+            "Intervisie over leegstand.",
             visibility="closed",
             method="incident",
         )
-        db.session.add(community)
-        db.session.flush()
-        for user in people.values():
-            db.session.add(
-                Membership(
-                    user_id=user.id, community_id=community.id, role="member", status="active"
-                )
-            )
-        context = "Een derde van de panden tussen station en centrum staat leeg."
-        question = "Hoe krijg ik verspreide eigenaren aan tafel?"
-        case = Case(
-            community_id=community.id,
-            author_id=people["author"].id,
-            title="Lege panden in de aanloopstraat",
-            context=context,
-            context_html=render(context),
-            question=question,
-            question_html=render(question),
-            phase="questions",
-            published_at=utcnow(),
+        rows.members(community, people, ((key, "member") for key in people))
+        case = rows.case(
+            community,
+            people["author"],
+            "Lege panden in de aanloopstraat",
+            context="Een derde van de panden tussen station en centrum staat leeg.",
+            question="Hoe krijg ik verspreide eigenaren aan tafel?",
         )
-        db.session.add(case)
-        db.session.flush()
-        contribution = Contribution(
-            case_id=case.id,
-            author_id=people["member"].id,
-            kind="question",
-            phase="questions",
-            body=QUESTION,
-            body_html=render(QUESTION),
-        )
-        db.session.add(contribution)
+        contribution = rows.contribution(case, people["member"], QUESTION)
         db.session.commit()
         world = {
             "url": f"/c/{community.slug}/cases/{case.id}",
@@ -105,12 +72,6 @@ def _log_in_as(page: Page, world: dict[str, object], key: str) -> None:
     emails = world["emails"]
     assert isinstance(emails, dict)
     LoginPage(page).open().log_in(emails[key], PASSWORD)
-
-
-def _screenshot(page: Page, name: str) -> None:
-    shots = os.environ.get("LEERKRING_SCREENSHOTS")
-    if shots:
-        page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=False)
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -162,7 +123,7 @@ def test_reply_in_place_with_javascript(page, live_server, width):
     assert_no_horizontal_scroll(page, width)
     assert_accessible(page, f"case page with the reply form open at {width}px")
     page.evaluate(f"document.getElementById('bijdrage-{world['question_id']}').scrollIntoView()")
-    _screenshot(page, f"case-reply-{width}")
+    save_screenshot(page, f"case-reply-{width}", full_page=False)
 
     submit.click()
     page.wait_for_load_state("load")

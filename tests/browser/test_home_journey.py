@@ -2,72 +2,57 @@
 
 A visitor sees what Leerkring is and the communities that are not secret, never a case
 title; a member sees what is new, follows the link to the first unread contribution,
-and finds the case no longer new afterwards. With LEERKRING_DOC_SCREENSHOTS set, the
-pages are saved as docs/screenshots/{front-door,home}-{320,1280}.png.
+and finds the case no longer new afterwards. With LEERKRING_SCREENSHOTS=<dir> set,
+the pages are saved there as {front-door,home}-{320,1280}.png.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
-from pages import LiveServer, LoginPage, assert_accessible, assert_no_horizontal_scroll
+import rows
+from pages import (
+    LiveServer,
+    LoginPage,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    save_screenshot,
+)
 from playwright.sync_api import Page, expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
 from community.markdown import render
-from community.models import Case, Community, Contribution, Meeting, Membership, Rsvp, User
+from community.models import Case, Contribution, Meeting, Membership, Rsvp
 from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-de-voordeur"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRET_NAME = "Geheime voordeurkring"
 CLOSED_CASE = "Besloten casus over de voordeur"
 SECRET_CASE = "Geheime casus over de voordeur"
 
 
-def _community(name: str, slug: str, visibility: str, text: str) -> Community:
-    community = Community(
-        name=name,
-        slug=slug,
-        description=text,
-        description_html=render(text),
-        summary=text,
-        visibility=visibility,
-    )
-    db.session.add(community)
-    db.session.flush()
-    return community
-
-
 def _world(live: LiveServer) -> dict[str, int | str]:
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (("lid", "Lotte Lid"), ("auteur", "Arjen Auteur")):
-            user = User(
-                name=name,
-                email=f"{key}@voordeur.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people[key] = user
-        db.session.flush()
+        people = rows.people(
+            "voordeur.example", (("lid", "Lotte Lid"), ("auteur", "Arjen Auteur")), PASSWORD
+        )
         joined = utcnow() - timedelta(days=30)
-        closed = _community(
+        closed = rows.community(
             "Binnensteden van morgen",
             "binnensteden-voordeur",
-            "closed",
-            "Steden die hun binnenstad levendig houden nu winkelen alleen niet meer genoeg is.",
+            visibility="closed",
+            description=(
+                "Steden die hun binnenstad levendig houden nu winkelen alleen niet meer genoeg is."
+            ),
         )
-        secret = _community(SECRET_NAME, "geheim-voordeur", "secret", "Op uitnodiging.")
-        wanted = _community(
-            "Wonen en zorg in de wijk", "wonen-zorg-voordeur", "closed", "Langer thuis wonen."
+        secret = rows.community(
+            SECRET_NAME, "geheim-voordeur", visibility="secret", description="Op uitnodiging."
+        )
+        wanted = rows.community(
+            "Wonen en zorg in de wijk",
+            "wonen-zorg-voordeur",
+            visibility="closed",
+            description="Langer thuis wonen.",
         )
         for community in (closed, secret):
             for user in people.values():
@@ -146,9 +131,7 @@ def _at_both_widths(page: Page, label: str, shot: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         assert_no_horizontal_scroll(page, width)
         assert_accessible(page, f"{label} at {width}px")
-        if os.environ.get("LEERKRING_DOC_SCREENSHOTS"):
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{shot}-{width}.png"), full_page=True)
+        save_screenshot(page, f"{shot}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -4,49 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rows
 from pages import Header, LiveServer, LoginPage, assert_accessible
 from playwright.sync_api import expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Community, Membership, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-bijeenkomsten"
 
 
 def _world(live: LiveServer) -> str:
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (("mod", "Mo Moderator"), ("lid", "Lies Lid")):
-            user = User(
-                name=name,
-                email=f"{key}@bijeenkomst.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people[key] = user
-        text = "Kring met bijeenkomsten."
-        community = Community(
-            name="Kring Bijeenkomst",
-            slug="kring-bijeenkomst-browser",
-            description=text,
-            description_html=render(text),
-            summary=text,
+        people = rows.people(
+            "bijeenkomst.example", (("mod", "Mo Moderator"), ("lid", "Lies Lid")), PASSWORD
         )
-        db.session.add(community)
-        db.session.flush()
-        for key, role in (("mod", "moderator"), ("lid", "member")):
-            db.session.add(
-                Membership(
-                    user_id=people[key].id, community_id=community.id, role=role, status="active"
-                )
-            )
+        community = rows.community(
+            "Kring Bijeenkomst", "kring-bijeenkomst-browser", "Kring met bijeenkomsten."
+        )
+        rows.members(community, people, (("mod", "moderator"), ("lid", "member")))
         db.session.commit()
         db.session.remove()
     return "kring-bijeenkomst-browser"

@@ -4,9 +4,9 @@ set up two-step verification and sign in with it. axe-core on the queue and the 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyotp
+import rows
 from pages import (
     Header,
     LiveServer,
@@ -14,13 +14,12 @@ from pages import (
     assert_accessible,
     assert_no_horizontal_scroll,
     newest_mail_to,
+    save_screenshot,
 )
 from playwright.sync_api import Page, expect
 
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Approach, Case, Community, Contribution, Flag, Membership, User
+from community.models import Approach, Flag, Membership
 from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-moderatie"
@@ -28,62 +27,19 @@ PASSWORD = "een-lang-wachtwoord-voor-moderatie"
 
 def _world(live: LiveServer) -> str:
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (
-            ("mod", "Mo Moderator"),
-            ("melder", "Mel Melder"),
-            ("schrijver", "Sam Schrijver"),
-        ):
-            user = User(
-                name=name,
-                email=f"{key}@moderatie.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(user)
-            people[key] = user
-        text = "Kring voor moderatie."
-        community = Community(
-            name="Kring Moderatie",
-            slug="kring-moderatie-browser",
-            description=text,
-            description_html=render(text),
-            summary=text,
+        people = rows.people(
+            "moderatie.example",
+            (("mod", "Mo Moderator"), ("melder", "Mel Melder"), ("schrijver", "Sam Schrijver")),
+            PASSWORD,
         )
-        db.session.add(community)
-        db.session.flush()
-        for key, role in (("mod", "moderator"), ("melder", "member"), ("schrijver", "member")):
-            db.session.add(
-                Membership(
-                    user_id=people[key].id, community_id=community.id, role=role, status="active"
-                )
-            )
-        case = Case(
-            community_id=community.id,
-            author_id=people["melder"].id,
-            title="Een casus",
-            context="c",
-            context_html=render("c"),
-            question="q",
-            question_html=render("q"),
-            phase="questions",
-            published_at=utcnow(),
+        community = rows.community(
+            "Kring Moderatie", "kring-moderatie-browser", "Kring voor moderatie."
         )
-        db.session.add(case)
-        db.session.flush()
-        db.session.add(
-            Contribution(
-                case_id=case.id,
-                author_id=people["schrijver"].id,
-                kind="question",
-                phase="questions",
-                body="Een ongepaste vraag",
-                body_html=render("Een ongepaste vraag"),
-            )
+        rows.members(
+            community, people, (("mod", "moderator"), ("melder", "member"), ("schrijver", "member"))
         )
+        case = rows.case(community, people["melder"], "Een casus")
+        rows.contribution(case, people["schrijver"], "Een ongepaste vraag")
         db.session.commit()
         url = f"/c/{community.slug}/cases/{case.id}"
         db.session.remove()
@@ -160,80 +116,43 @@ def test_flag_hide_and_two_factor(page, live_server):
 def _queue_world(live: LiveServer) -> None:
     """A moderator's community with something in every section of the review queue."""
     with live.app.app_context():
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for key, name in (
-            ("wachter", "Wim Wachter"),
-            ("lid", "Lotte Lid"),
-            ("aanvrager", "Anna Aanvrager"),
-            ("nieuw", "Nico Nieuw"),
-        ):
-            people[key] = User(
-                name=name,
-                email=f"{key}@wachtrij.example",
-                password_hash=password_hash,
-                status="active",
-                email_confirmed_at=utcnow(),
-                locale="nl",
-            )
-            db.session.add(people[key])
-        text = "Kring voor de wachtrij."
-        community = Community(
-            name="Kring Wachtrij",
-            slug="kring-wachtrij-browser",
-            description=text,
-            description_html=render(text),
-            summary=text,
+        people = rows.people(
+            "wachtrij.example",
+            (
+                ("wachter", "Wim Wachter"),
+                ("lid", "Lotte Lid"),
+                ("aanvrager", "Anna Aanvrager"),
+                ("nieuw", "Nico Nieuw"),
+            ),
+            PASSWORD,
         )
-        db.session.add(community)
-        db.session.flush()
-        for key, role, status in (
-            ("wachter", "moderator", "active"),
-            ("lid", "member", "active"),
-            ("nieuw", "member", "active"),
-            ("aanvrager", "member", "requested"),
-        ):
-            db.session.add(
-                Membership(
-                    user_id=people[key].id,
-                    community_id=community.id,
-                    role=role,
-                    status=status,
-                    motivation="Ik werk aan wijkaanpak in Zwolle." if status == "requested" else "",
-                )
+        community = rows.community(
+            "Kring Wachtrij", "kring-wachtrij-browser", "Kring voor de wachtrij."
+        )
+        rows.members(
+            community, people, (("wachter", "moderator"), ("lid", "member"), ("nieuw", "member"))
+        )
+        db.session.add(
+            Membership(
+                user_id=people["aanvrager"].id,
+                community_id=community.id,
+                status="requested",
+                motivation="Ik werk aan wijkaanpak in Zwolle.",
             )
-        case = Case(
-            community_id=community.id,
-            author_id=people["lid"].id,
-            title="Leegstand in de binnenstad",
+        )
+        case = rows.case(
+            community,
+            people["lid"],
+            "Leegstand in de binnenstad",
             context="Winkels staan leeg; eigenaren wachten af.",
-            context_html=render("Winkels staan leeg; eigenaren wachten af."),
             question="Hoe krijgen we eigenaren in beweging?",
-            question_html=render("Hoe krijgen we eigenaren in beweging?"),
-            phase="questions",
-            published_at=utcnow(),
         )
-        db.session.add(case)
-        db.session.flush()
-        body = "Bel de eigenaar gewoon op zijn privénummer, 06-12345678."
-        reported = Contribution(
-            case_id=case.id,
-            author_id=people["lid"].id,
-            kind="question",
-            phase="questions",
-            body=body,
-            body_html=render(body),
+        reported = rows.contribution(
+            case, people["lid"], "Bel de eigenaar gewoon op zijn privénummer, 06-12345678."
         )
-        held = Contribution(
-            case_id=case.id,
-            author_id=people["nieuw"].id,
-            kind="question",
-            phase="questions",
-            body="Wie is de eigenaar van de panden?",
-            body_html=render("Wie is de eigenaar van de panden?"),
-            pending_review=True,
+        rows.contribution(
+            case, people["nieuw"], "Wie is de eigenaar van de panden?", pending_review=True
         )
-        db.session.add_all([reported, held])
         db.session.add(
             Approach(
                 community_id=community.id,
@@ -266,13 +185,11 @@ def test_the_review_queue_at_two_widths(page, live_server):
     expect(page.get_by_role("heading", name="Meldingen van leden (1)")).to_be_visible()
     expect(page.get_by_text("06-12345678")).to_be_visible()  # what was reported
     expect(page.get_by_text("Er staat een telefoonnummer in.")).to_be_visible()
-    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
         assert_accessible(page, f"review queue at {width}px")
         assert_no_horizontal_scroll(page, width)
-        page.screenshot(path=str(shots / f"queue-{width}.png"), full_page=True)
+        save_screenshot(page, f"queue-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # A message too long (past the browser's own limit) is refused beside the field,

@@ -2,54 +2,28 @@
 
 from __future__ import annotations
 
+import rows
 from pages import LiveServer, LoginPage, assert_accessible
 from playwright.sync_api import expect
 
 from community import search
-from community.accounts.passwords import hash_password
 from community.extensions import db
-from community.markdown import render
-from community.models import Case, Community, Membership, User
-from community.models.base import utcnow
 
 PASSWORD = "een-lang-wachtwoord-voor-zoeken"
 
 
 def _world(live: LiveServer) -> None:
     with live.app.app_context(), live.app.test_request_context():
-        user = User(
-            name="Zoeker",
-            email="zoeker@zoeken.example",
-            password_hash=hash_password(PASSWORD),
-            status="active",
-            email_confirmed_at=utcnow(),
-            locale="nl",
-        )
-        text = "Kring om te zoeken."
-        community = Community(
-            name="Kring Zoeken",
-            slug="kring-zoeken-browser",
-            description=text,
-            description_html=render(text),
-            summary=text,
-        )
-        db.session.add_all([user, community])
-        db.session.flush()
-        db.session.add(Membership(user_id=user.id, community_id=community.id, status="active"))
-        context = "De wijk Kersenboomgaard heeft veel leegstaande winkels."
-        case = Case(
-            community_id=community.id,
-            author_id=user.id,
-            title="Winkels in de wijk",
-            context=context,
-            context_html=render(context),
+        people = rows.people("zoeken.example", (("zoeker", "Zoeker"),), PASSWORD)
+        community = rows.community("Kring Zoeken", "kring-zoeken-browser", "Kring om te zoeken.")
+        rows.members(community, people, (("zoeker", "member"),))
+        case = rows.case(
+            community,
+            people["zoeker"],
+            "Winkels in de wijk",
+            context="De wijk Kersenboomgaard heeft veel leegstaande winkels.",
             question="Wat nu?",
-            question_html=render("Wat nu?"),
-            phase="questions",
-            published_at=utcnow(),
         )
-        db.session.add(case)
-        db.session.flush()
         search.index_case(case)
         db.session.commit()
         db.session.remove()
