@@ -149,7 +149,7 @@ def test_controls_for_author_member_expert_and_moderator(app, kring, make_case, 
     assert f'href="{edit}"' in member[own_now.id]
     assert "/edit" not in member[own_earlier.id]  # written in a phase that is over
     assert "/edit" not in member[by_expert.id]
-    assert "Melden" not in member[own_now.id]  # one does not report oneself
+    assert "Rapporteren" not in member[own_now.id]  # one does not report oneself
     assert "/flags/new?target=contribution%3A" + str(by_expert.id) in member[by_expert.id]
     assert "Verbergen" not in html
     assert "Markeer als waardevol" not in html
@@ -171,7 +171,7 @@ def test_controls_for_author_member_expert_and_moderator(app, kring, make_case, 
     for contribution_id, article in moderator.items():
         assert f'action="/moderation/contribution/{contribution_id}/hide"' in article
         assert f'id="hide-reason-contribution-{contribution_id}"' in article
-        assert "Melden" not in article
+        assert "Rapporteren" not in article
     assert "/edit" not in html.split('id="contributions-title"')[1].split("</section>")[0]
 
 
@@ -225,7 +225,7 @@ def test_hidden_and_held_contributions_to_each_role(
         assert "Verborgen door een moderator." in articles[hidden.id]
         assert "Persoonsgegevens" in articles[hidden.id]
         assert "VERBORGEN" not in html, name
-        assert "Melden" not in articles[hidden.id]  # nothing left to report
+        assert "Rapporteren" not in articles[hidden.id]  # nothing left to report
 
     html, articles = view("member")  # their author
     assert set(articles) == {hidden.id, held.id, plain.id}

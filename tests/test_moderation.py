@@ -59,7 +59,7 @@ def test_flag_queue_and_handling(app, client, db, kring):
     response = client.post(
         "/flags", data={"target": target, "reason": "offensive"}, follow_redirects=True
     )
-    assert "al gemeld" in response.get_data(as_text=True)
+    assert "al gerapporteerd" in response.get_data(as_text=True)
     assert len(db.session.scalars(select(Flag)).all()) == 1
     moderator = app.test_client()
     login(moderator, w["moderator"].email)
@@ -501,14 +501,14 @@ def test_queue_shows_the_oldest_and_the_header_counts_all(
     monkeypatch.setattr(queue, "QUEUE_SIZE", 2)
     login(client, w["moderator"].email)
     page = client.get("/moderation").get_data(as_text=True)
-    assert page.count("Gemeld door") == 2
+    assert page.count("Gerapporteerd door") == 2
     assert "Melder 0" in page
     assert "Melder 1" in page
     assert "Melder 2" not in page
     assert "Je ziet de oudste 2." in page
-    assert "Meldingen van leden (3)" in page  # the section counts them all
+    assert "Gerapporteerde inhoud (3)" in page  # the section counts them all
     assert "Te beoordelen (3)" in page  # and so does the header
     assert 'href="/moderation?section=flags"' in page
     rest = client.get("/moderation?section=flags").get_data(as_text=True)
-    assert rest.count("Gemeld door") == 3  # the section on its own shows them all
+    assert rest.count("Gerapporteerd door") == 3  # the section on its own shows them all
     assert "Melder 2" in rest

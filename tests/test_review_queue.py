@@ -91,7 +91,7 @@ def test_the_queue_shows_every_section_of_the_moderators_own_communities(client,
     for heading in (
         "Aanvragen voor lidmaatschap (1)",
         "Aanpakken voor de bibliotheek (1)",
-        "Meldingen van leden (1)",
+        "Gerapporteerde inhoud (1)",
         "Bijdragen van nieuwe leden (1)",
     ):
         assert heading in page
@@ -100,7 +100,7 @@ def test_the_queue_shows_every_section_of_the_moderators_own_communities(client,
     # What was reported, why, by whom and the reporter's note.
     assert "Ongepaste tekst A" in page
     assert "Kwetsend of ongepast" in page
-    assert "Gemeld door Melder A" in page
+    assert "Gerapporteerd door Melder A" in page
     assert "Grof" in page
     assert "Aanvrager A" in page
     assert "Motivatie A" in page
@@ -120,7 +120,8 @@ def test_another_moderator_and_a_member_see_none_of_it(client, queue_world, make
     assert "Ongepaste tekst B" in page
     assert "Ongepaste tekst A" not in page
     assert "Kring A" not in page
-    assert client.get("/moderation?section=flags").get_data(as_text=True).count("Gemeld door") == 1
+    flags_page = client.get("/moderation?section=flags").get_data(as_text=True)
+    assert flags_page.count("Gerapporteerd door") == 1
     client.post("/logout")
     login(client, w["A"]["member"].email)
     page = client.get("/moderation").get_data(as_text=True)
@@ -186,7 +187,7 @@ def test_a_declined_applicant_reads_the_message_and_a_too_long_one_changes_nothi
     assert f'id="{field}-error"' in page
     assert 'aria-invalid="true"' in page
     assert ">" + "x" * 1001 + "</textarea>" in page
-    assert "Meldingen van leden (1)" in page  # the rest of the queue is there too
+    assert "Gerapporteerde inhoud (1)" in page  # the rest of the queue is there too
     assert _db.session.get(Membership, w["request"].id).status == "requested"
     # From the members page the refusal is flashed there, as before.
     response = client.post(url, data={"message": "x" * 1001}, follow_redirects=True)
@@ -332,7 +333,7 @@ def test_moderators_hear_of_a_flag_without_what_was_reported(client, queue_world
         _db.session.scalars(select(Notification).where(Notification.kind == "flag_reported"))
     )
     assert [n.recipient_id for n in notes] == [w["moderator"].id]  # not B's, not the members
-    mails = [m for m in outbox if "melding" in m["Subject"]]
+    mails = [m for m in outbox if "rapportage" in m["Subject"]]
     assert [m["To"] for m in mails] == [w["moderator"].email]
     body = mails[0].get_content()
     assert "Kring A" in body
@@ -344,7 +345,7 @@ def test_moderators_hear_of_a_flag_without_what_was_reported(client, queue_world
     client.post("/logout")
     login(client, w["moderator"].email)
     page = client.get("/notifications").get_data(as_text=True)
-    assert "Er is een nieuwe melding in Kring A" in page
+    assert "Er is een nieuwe rapportage in Kring A" in page
     assert "Casus A" not in page
 
 
@@ -362,7 +363,7 @@ def test_a_former_moderator_no_longer_sees_the_flag_notification(client, queue_w
     membership.role = "member"
     _db.session.commit()
     login(client, w["moderator"].email)
-    assert "nieuwe melding" not in client.get("/notifications").get_data(as_text=True)
+    assert "nieuwe rapportage" not in client.get("/notifications").get_data(as_text=True)
     assert "Te beoordelen (" not in client.get("/").get_data(as_text=True)
 
 

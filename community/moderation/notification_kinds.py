@@ -10,7 +10,7 @@ from community.notifications.kinds import register
 register(
     "flag_handled",
     "personal",
-    lambda n: _("De moderatoren hebben je melding afgehandeld. Dank je."),
+    lambda n: _("De moderatoren hebben je rapportage afgehandeld. Dank je."),
     lambda n: url_for("notifications.list_notifications"),
 )
 
@@ -27,7 +27,7 @@ register(
     "flag_reported",
     "moderator",
     lambda n: _(
-        "Er is een nieuwe melding in %(community)s (%(reason)s).",
+        "Er is een nieuwe rapportage in %(community)s (%(reason)s).",
         community=str(n.data.get("community_name") or ""),
         reason=_reason(n),
     ),

@@ -57,7 +57,9 @@ def flag(
         with db.session.begin_nested():
             db.session.add(item)
     except IntegrityError:
-        raise DomainError(None, _("Je hebt dit al gemeld. De moderatoren kijken ernaar.")) from None
+        raise DomainError(
+            None, _("Je hebt dit al gerapporteerd. De moderatoren kijken ernaar.")
+        ) from None
     audit.record(
         "flag.created",
         actor=user,

@@ -81,7 +81,7 @@ def create_flag() -> BaseResponse:
     if target_type not in FLAG_TARGETS or not raw_id.isdecimal() or int(raw_id) > MAX_ID:
         abort(404)
     if reason not in FLAG_REASONS:
-        flash(_("Kies een reden voor je melding."), "error")
+        flash(_("Kies een reden voor je rapportage."), "error")
         return redirect(_back())
     try:
         services.flag(
@@ -95,7 +95,7 @@ def create_flag() -> BaseResponse:
     except DomainError as error:
         flash_refusal(error)
         return redirect(_back())
-    flash_success(_("Dank je. De moderatoren bekijken je melding."))
+    flash_success(_("Dank je. De moderatoren bekijken je rapportage."))
     return redirect(_back())
 
 
@@ -169,7 +169,7 @@ def resolve_flag(flag_id: int) -> BaseResponse:
     except DomainError as error:
         flash_refusal(error)
         return redirect(_back(url_for("moderation.show_queue")))
-    flash_success(_("De melding is afgehandeld. De melder krijgt bericht."))
+    flash_success(_("De rapportage is afgehandeld. Wie rapporteerde, krijgt bericht."))
     return redirect(_back(url_for("moderation.show_queue")))
 
 

@@ -55,13 +55,13 @@ def test_flag_hide_and_two_factor(page, live_server):
     _log_in(page, "melder")
     page.goto(case_url)
     article = page.locator("article", has_text="Een ongepaste vraag")
-    article.get_by_role("link", name="Melden bij de moderatoren").click()
+    article.get_by_role("link", name="Rapporteren aan de moderatoren").click()
     page.wait_for_load_state("load")
     assert_accessible(page, "report form")
     page.get_by_label("Reden", exact=True).select_option("offensive")
-    page.get_by_role("button", name="Melding versturen").click()
+    page.get_by_role("button", name="Rapportage versturen").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("status")).to_contain_text("De moderatoren bekijken je melding")
+    expect(page.get_by_role("status")).to_contain_text("De moderatoren bekijken je rapportage")
     assert "#bijdrage-" in page.url  # back at the contribution
     Header(page).log_out()
 
@@ -92,7 +92,7 @@ def test_flag_hide_and_two_factor(page, live_server):
     page.get_by_label("Wat heb je gedaan, of waarom niets?").fill("Bijdrage verborgen")
     page.get_by_role("button", name="Afgehandeld").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("heading", name="Meldingen van leden (0)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Gerapporteerde inhoud (0)")).to_be_visible()
 
     Header(page).log_out()
 
@@ -107,7 +107,7 @@ def test_flag_hide_and_two_factor(page, live_server):
 
     _log_in(page, "melder")
     page.goto("/notifications")
-    expect(page.get_by_text("De moderatoren hebben je melding afgehandeld")).to_be_visible()
+    expect(page.get_by_text("De moderatoren hebben je rapportage afgehandeld")).to_be_visible()
     page.goto(case_url)
     expect(page.get_by_text("Verborgen door een moderator.")).to_be_visible()
     expect(page.get_by_text("Een ongepaste vraag")).to_have_count(0)
@@ -182,7 +182,7 @@ def test_the_review_queue_at_two_widths(page, live_server):
     LoginPage(page).open().log_in("wachter@wachtrij.example", PASSWORD)
     page.get_by_role("link", name="Te beoordelen (4)").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("heading", name="Meldingen van leden (1)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Gerapporteerde inhoud (1)")).to_be_visible()
     expect(page.get_by_text("06-12345678")).to_be_visible()  # what was reported
     expect(page.get_by_text("Er staat een telefoonnummer in.")).to_be_visible()
     for width in (1280, 320):
@@ -219,15 +219,15 @@ def test_the_review_queue_at_two_widths(page, live_server):
     assert "Welkom in de kring, Anna!" in mail.get_content()
 
     # Hide the reported text and close the report, in place.
-    card = page.locator("li.card", has_text="Gemeld door Nico Nieuw")
+    card = page.locator("li.card", has_text="Gerapporteerd door Nico Nieuw")
     card.get_by_text("Verbergen").first.click()
     card.get_by_label("Reden").fill("Persoonsgegevens")
     card.get_by_role("button", name="Verbergen").click()
     page.wait_for_load_state("load")
-    card = page.locator("li.card", has_text="Gemeld door Nico Nieuw")
+    card = page.locator("li.card", has_text="Gerapporteerd door Nico Nieuw")
     expect(card.get_by_text("(verborgen)")).to_be_visible()
     card.get_by_label("Wat heb je gedaan, of waarom niets?").fill("Nummer verborgen")
     card.get_by_role("button", name="Afgehandeld").click()
     page.wait_for_load_state("load")
-    expect(page.get_by_role("heading", name="Meldingen van leden (0)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Gerapporteerde inhoud (0)")).to_be_visible()
     assert_accessible(page, "review queue after handling")
