@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -161,6 +161,14 @@ def test_ics_escapes_and_is_for_members_only(app, client, db, kring, make_meetin
     assert b"\\;" in response.data
     assert b"\\," in response.data
     assert b"\\n" in response.data
+    # An alarm an hour before, and the community as organiser at the platform's address.
+    alarm = event.walk("VALARM")[0]
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=1)
+    organiser = event["ORGANIZER"]
+    assert str(organiser) == "mailto:noreply@leerkring.example"
+    assert organiser.params["CN"] == f"{community.name} (Leerkring)"
+    assert member.email.encode() not in response.data
     outsider = app.test_client()
     login(outsider, make_user().email)
     assert outsider.get(f"/c/{community.slug}/meetings/{meeting.id}.ics").status_code == 404

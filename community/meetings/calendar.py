@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import current_app, url_for
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 from sqlalchemy import select
 
 from community.extensions import db
@@ -14,6 +15,8 @@ from community.models import Meeting
 from community.models.base import utcnow
 
 FEED_PAST = timedelta(days=30)
+# A calendar reminds an hour before the start: time to travel or to open the link.
+ALARM_BEFORE = timedelta(hours=1)
 
 
 def _event(meeting: Meeting) -> Event:
@@ -36,7 +39,28 @@ def _event(meeting: Meeting) -> Event:
     if meeting.online_url:
         description += "\n" + meeting.online_url
     event.add("description", description)
+    event.add("organizer", _organiser(meeting))
+    event.add_component(_alarm(meeting))
     return event
+
+
+def _organiser(meeting: Meeting) -> vCalAddress:
+    """The community organises, reachable at the platform's own sender address.
+
+    Not the creator's e-mail: .ics files are forwarded, and a member's address must not
+    travel with them; a reply goes to the platform, never to a person outside the community.
+    """
+    address = vCalAddress("mailto:" + parseaddr(current_app.config["MAIL_SENDER"])[1])
+    address.params["cn"] = vText(f"{meeting.community.name} (Leerkring)")
+    return address
+
+
+def _alarm(meeting: Meeting) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", meeting.title)
+    alarm.add("trigger", -ALARM_BEFORE)
+    return alarm
 
 
 def to_ics(meetings: Iterable[Meeting], name: str) -> bytes:
