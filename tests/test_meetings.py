@@ -127,6 +127,36 @@ def test_change_of_time_notifies_yes_and_maybe(app, client, db, kring, make_meet
     assert meeting.sequence == 1
 
 
+def test_scheduling_notifies_the_members_and_no_one_else(
+    app, client, db, kring, make_user, make_community, make_membership, outbox
+):
+    community, moderator, member, other, _ = kring
+    outsider = make_user(name="Buiten")
+    make_membership(outsider, make_community(name="Andere kring"))
+    leaver = make_user(name="Vertrokken")
+    make_membership(leaver, community, status="left")
+    quiet = make_user(name="Stil")
+    make_membership(quiet, community, follow="none")
+    eager = make_user(name="Gretig", email_mode="each")
+    make_membership(eager, community)
+    login(client, moderator.email)
+    client.post(f"/c/{community.slug}/meetings/new", data=_form(title="Werksessie BIZ"))
+    meeting = db.session.scalar(select(Meeting))
+    notes = db.session.scalars(
+        select(Notification).where(Notification.kind == "meeting_scheduled")
+    ).all()
+    assert {n.recipient_id for n in notes} == {member.id, other.id, eager.id}
+    c = app.test_client()
+    login(c, member.email)
+    page = c.get("/notifications").get_data(as_text=True)
+    assert "Nieuwe bijeenkomst in Kring: Werksessie BIZ" in page
+    assert f"/c/{community.slug}/meetings/{meeting.id}" in page
+    mails = [m for m in outbox if m["To"] == eager.email]
+    assert len(mails) == 1
+    assert "Werksessie BIZ" in mails[0]["Subject"]
+    assert not [m for m in outbox if m["To"] in (outsider.email, leaver.email, quiet.email)]
+
+
 def test_report_links_back_to_cases(client, db, kring, make_meeting):
     community, moderator, member, *_ = kring
     meeting = make_meeting(community)

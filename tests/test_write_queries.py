@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from community.extensions import db as _db
-from community.models import Approach, Membership, Notification, OutboxMessage
+from community.models import Approach, Membership, Notification, OutboxMessage, Rsvp
 from community.models.base import utcnow
 from tests.conftest import count_queries, login
 
@@ -214,3 +214,52 @@ def test_asking_to_join(app, make_user, make_community, make_membership):
 
     assert _compare("asking to join", app, world) == MANY
     assert _db.session.scalar(select(func.count()).select_from(OutboxMessage)) == FEW + MANY
+
+
+def _meeting_form(title: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "kind": "meeting",
+        "starts_at": "2099-03-12T09:30",
+        "ends_at": "2099-03-12T12:00",
+        "location": "Stadhuis",
+        "host": "0",
+        "online_url": "",
+        "agenda": "",
+        "capacity": "",
+    }
+
+
+def test_scheduling_a_meeting(app, make_user, make_community, make_membership):
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        moderator, *others = _people(make_user, n + 1)
+        make_membership(moderator, community, role="moderator")
+        for person in others:
+            make_membership(person, community)
+        client = app.test_client()
+        login(client, moderator.email)
+        return client, f"/c/{community.slug}/meetings/new", _meeting_form("Werksessie")
+
+    assert _compare("scheduling a meeting", app, world) == MANY
+
+
+def test_moving_a_meeting(app, make_user, make_community, make_membership, make_meeting):
+    def world(n: int) -> tuple[Any, str, dict[str, str]]:
+        community = make_community()
+        moderator, *others = _people(make_user, n + 1)
+        make_membership(moderator, community, role="moderator")
+        meeting = make_meeting(community, title="Werksessie")
+        for person in others:
+            make_membership(person, community)
+            _db.session.add(Rsvp(meeting_id=meeting.id, user_id=person.id, response="yes"))
+        _db.session.commit()
+        client = app.test_client()
+        login(client, moderator.email)
+        form = _meeting_form("Werksessie") | {
+            "starts_at": "2099-04-01T13:00",
+            "ends_at": "2099-04-01T15:00",
+        }
+        return client, f"/c/{community.slug}/meetings/{meeting.id}/edit", form
+
+    assert _compare("moving a meeting", app, world) == MANY

@@ -34,3 +34,13 @@ register(
     ),
     _link,
 )
+register(
+    "meeting_scheduled",
+    "member",
+    lambda n: _(
+        "Nieuwe bijeenkomst in %(community)s: %(title)s",
+        community=n.data.get("community_name", ""),
+        title=n.data.get("meeting_title", ""),
+    ),
+    _link,
+)

@@ -23,7 +23,7 @@ from community.models import (
     User,
 )
 from community.models.base import utcnow
-from community.notifications.services import notify
+from community.notifications.services import notify, notify_members
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,16 @@ def create_meeting(user: User, community: Community, data: MeetingData, ip: str 
     _set_cases(meeting, data.case_ids)
     search.index_meeting(meeting)
     audit.record("meeting.created", actor=user, target=meeting, community_id=community.id, ip=ip)
+    # The members hear of it (by their follow level and mail settings), in a constant
+    # number of statements however many they are.
+    notify_members(
+        "meeting_scheduled",
+        community=community,
+        exclude=user.id,
+        actor=user,
+        target=meeting,
+        **meeting_data(meeting),
+    )
     return meeting
 
 
@@ -131,16 +141,25 @@ def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | No
         moved=moved,
     )
     if moved:
-        for rsvp in _responses(meeting, ("yes", "maybe")):
-            if rsvp.user_id != user.id and policy.is_member(rsvp.user, meeting.community):
-                notify(
-                    rsvp.user,
-                    "meeting_changed",
-                    community=meeting.community,
-                    actor=user,
-                    target=meeting,
-                    **meeting_data(meeting),
-                )
+        # Those who said yes or maybe and are still members: one recipient query.
+        responded = (
+            select(Rsvp.id)
+            .where(
+                Rsvp.meeting_id == meeting.id,
+                Rsvp.user_id == User.id,
+                Rsvp.response.in_(("yes", "maybe")),
+            )
+            .exists()
+        )
+        notify_members(
+            "meeting_changed",
+            community=meeting.community,
+            who=responded,
+            exclude=user.id,
+            actor=user,
+            target=meeting,
+            **meeting_data(meeting),
+        )
     return moved
 
 
