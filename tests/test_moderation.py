@@ -354,6 +354,26 @@ def test_move_case_to_another_moderated_community(
     assert "Casus Paardenbloem" in new_member.get(
         "/search", query_string={"q": "paardenbloem"}
     ).get_data(as_text=True)
+    # The old address (in earlier mails) leads readers on, sub-page and query kept.
+    case_id = w["case"].id
+    old, new = f"/c/{w['community'].slug}/cases/{case_id}", f"/c/{target.slug}/cases/{case_id}"
+    for reader in (new_member, client):  # only in B; in both (the moderator)
+        response = reader.get(old)
+        assert response.status_code == 302
+        assert response.headers["Location"] == new
+        response = reader.get(f"{old}/history?page=2")
+        assert response.headers["Location"] == f"{new}/history?page=2"
+    # A slug the case never was in stays a 404, like a case that never existed.
+    assert new_member.get(f"/c/{elsewhere.slug}/cases/{case_id}").status_code == 404
+    never = old_member.get(f"/c/{w['community'].slug}/cases/999999")
+    gone = old_member.get(old)
+    assert gone.status_code == never.status_code == 404
+    assert gone.get_data() == never.get_data()
+    # Writing to the old address does not follow the move.
+    assert new_member.post(f"{old}/contributions", data={"body": "x"}).status_code == 404
+    anonymous = app.test_client().get(old)
+    assert anonymous.status_code == 302
+    assert "/login" in anonymous.headers["Location"]
 
 
 def test_new_members_first_contributions_wait_for_a_moderator(

@@ -12,6 +12,7 @@ from community import policy
 from community.extensions import db
 from community.models import (
     Approach,
+    AuditEvent,
     Case,
     CaseRevision,
     Community,
@@ -131,3 +132,21 @@ def approaches_of(case: Case) -> list[Approach]:
             .order_by(Approach.created_at)
         )
     )
+
+
+def moved_away_from(slug: str, case_id: int) -> Case | None:
+    """The case `case_id` if it was ever moved out of the community `slug` (the audit log
+    of the move says so), wherever it is now; else None. Who may read it is the caller's
+    question (the policy's)."""
+    left_here = (
+        select(AuditEvent.id)
+        .join(Community, Community.id == AuditEvent.community_id)
+        .where(
+            AuditEvent.action == "case.moved",
+            AuditEvent.target_type == "cases",
+            AuditEvent.target_id == case_id,
+            Community.slug == slug,
+        )
+        .exists()
+    )
+    return db.session.scalar(select(Case).where(Case.id == case_id, left_here))

@@ -36,10 +36,30 @@ def load_case(slug: str, case_id: int) -> tuple[Community, Case]:
         .join(Community, Community.id == Case.community_id)
         .where(Case.id == case_id, Community.slug == slug)
     )
+    if case is None and request.method in ("GET", "HEAD"):
+        _follow_a_move(slug, case_id)
     community = access.require_member(case.community if case else None)
     if case is None or not policy.can_view_case(current_user, case):
         abort(404)
     return community, case
+
+
+def _follow_a_move(slug: str, case_id: int) -> None:
+    """A moved case's old address (links in earlier mails) leads a reader to its new one.
+
+    Only from a community the case really left, and only for someone who may read it
+    where it is now; everyone else gets the 404 below, the same as for a case that never
+    existed. 302, not 301: a case can move again, and a browser must not remember it.
+    """
+    moved = queries.moved_away_from(slug, case_id)
+    if moved is None or not policy.can_view_case(current_user, moved):
+        return
+    old_prefix = f"/c/{slug}/cases/{case_id}"
+    rest = request.path[len(old_prefix) :] if request.path.startswith(old_prefix) else ""
+    target = f"/c/{moved.community.slug}/cases/{case_id}{rest}"
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    abort(redirect(target, code=302))
 
 
 def _data(form: CaseForm) -> services.CaseData:
