@@ -44,6 +44,7 @@ class Draft:
     subject: str
     body: str
     members_only: tuple[int, int] | None = None
+    unsubscribe: str | None = None  # the List-Unsubscribe address
 
 
 def draft(
@@ -52,16 +53,18 @@ def draft(
     template: str,
     *,
     members_only: tuple[int, int] | None = None,
+    unsubscribe: str | None = None,
     **context: Any,
 ) -> Draft:
     """Render `templates/email/<template>.txt` (in the current locale) for the outbox.
 
     `members_only=(community_id, user_id)`: deliver only while that user is still an
-    active member of that community.
+    active member of that community. `unsubscribe`: the absolute one-click unsubscribe
+    address, sent as `List-Unsubscribe` with `List-Unsubscribe-Post` (RFC 2369, 8058).
     """
-    body = render_template(f"email/{template}.txt", **context)
+    body = render_template(f"email/{template}.txt", unsubscribe=unsubscribe, **context)
     subject = " ".join(subject.split())[:255]  # a header is one line
-    return Draft(recipient, subject, body, members_only)
+    return Draft(recipient, subject, body, members_only, unsubscribe)
 
 
 def enqueue_many(drafts: list[Draft]) -> list[int]:
@@ -79,6 +82,7 @@ def enqueue_many(drafts: list[Draft]) -> list[int]:
             "attempts": 0,
             "member_of_community_id": d.members_only[0] if d.members_only else None,
             "member_user_id": d.members_only[1] if d.members_only else None,
+            "list_unsubscribe": d.unsubscribe,
         }
         for d in drafts
     ]
@@ -93,11 +97,19 @@ def enqueue(
     template: str,
     *,
     members_only: tuple[int, int] | None = None,
+    unsubscribe: str | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render `templates/email/<template>.txt` and add it to the outbox (see `draft`)."""
-    rendered = draft(recipient, subject, template, members_only=members_only, **context)
-    message = OutboxMessage(recipient=recipient, subject=rendered.subject, body=rendered.body)
+    rendered = draft(
+        recipient, subject, template, members_only=members_only, unsubscribe=unsubscribe, **context
+    )
+    message = OutboxMessage(
+        recipient=recipient,
+        subject=rendered.subject,
+        body=rendered.body,
+        list_unsubscribe=unsubscribe,
+    )
     if members_only is not None:
         message.member_of_community_id, message.member_user_id = members_only
     db.session.add(message)
@@ -113,6 +125,9 @@ def build_message(row: OutboxMessage | Claimed, sender: str) -> EmailMessage:
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="leerkring.example")
+    if row.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{row.list_unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body)
     return message
 
@@ -127,6 +142,7 @@ class Claimed:
     body: str
     attempts: int  # this one included
     member_of: tuple[int, int] | None = None  # (community, user): mail for members only
+    list_unsubscribe: str | None = None
 
     def still_addressed(self) -> bool:
         """True unless the mail is for members only and its recipient left since."""
@@ -167,6 +183,7 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
             OutboxMessage.attempts,
             OutboxMessage.member_of_community_id,
             OutboxMessage.member_user_id,
+            OutboxMessage.list_unsubscribe,
         )
         .where(
             OutboxMessage.sent_at.is_(None),
@@ -190,6 +207,7 @@ def _claim(app: Flask, ids: list[int] | None, size: int, now: datetime) -> list[
             (r.member_of_community_id, r.member_user_id or 0)
             if r.member_of_community_id is not None
             else None,
+            r.list_unsubscribe,
         )
         for r in db.session.execute(query)
     ]

@@ -29,3 +29,6 @@ class OutboxMessage(db.Model):  # type: ignore[name-defined]
     member_of_community_id: Mapped[int | None]
     member_user_id: Mapped[int | None]
     dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Digest and notification mail: the signed one-click unsubscribe address (RFC 8058),
+    # sent as List-Unsubscribe; account mail (reset, confirmation) has none.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))

@@ -10,10 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
 
 from community import mail
@@ -22,25 +20,10 @@ from community.models import Notification, User
 from community.models.base import AMSTERDAM, utcnow
 from community.notifications.kinds import KINDS
 from community.notifications.services import visibility_params, visible_clause
+from community.notifications.unsubscribe import unsubscribe_token as unsubscribe_token
+from community.notifications.unsubscribe import unsubscribe_url
 
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
-UNSUBSCRIBE = "leerkring-digest-unsubscribe"
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE)
-
-
-def unsubscribe_token(user: User) -> str:
-    return str(_serializer().dumps({"uid": user.id}))
-
-
-def user_for_unsubscribe(token: str) -> User | None:
-    try:
-        payload = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return db.session.get(User, payload.get("uid", 0)) if isinstance(payload, dict) else None
 
 
 def _due(period: str, now: datetime) -> datetime:
@@ -113,7 +96,7 @@ def _send_one(user: User, now: datetime) -> int:
             "digest",
             user=user,
             groups=groups,
-            unsubscribe=mail.absolute_url("pages.unsubscribe", token=unsubscribe_token(user)),
+            unsubscribe=unsubscribe_url(user),
         )
     db.session.execute(
         update(Notification)

@@ -18,6 +18,7 @@ from community.extensions import db
 from community.models import Case, Community, Membership, Notification, User
 from community.models.base import utcnow
 from community.notifications.kinds import KINDS
+from community.notifications.unsubscribe import unsubscribe_url
 
 
 def notify(
@@ -157,6 +158,8 @@ def _draft(
             text=text,
             detail=detail(notification) if detail is not None else "",
             link=mail.site_url(KINDS[kind].link(notification)),
+            settings=mail.absolute_url("accounts.edit_account", _anchor="email_mode"),
+            unsubscribe=unsubscribe_url(recipient),
             members_only=(community.id, recipient.id)
             if community is not None and KINDS[kind].audience != "personal"
             else None,

@@ -20,11 +20,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from community import transaction
 from community.communities.queries import my_communities
-from community.extensions import db
+from community.extensions import csrf, db
 from community.formtools import posted
 from community.i18n import current_language
 from community.models.base import utcnow
-from community.notifications import digest
+from community.notifications.unsubscribe import user_for_unsubscribe
 from community.pages import front_door
 from community.pages import home as sections
 from community.security import safe_next_url
@@ -102,11 +102,16 @@ def healthz() -> tuple[dict[str, str], int]:
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-def unsubscribe(token: str) -> str | BaseResponse:
-    """Stop digest e-mails from the link in a digest, without logging in."""
-    user = digest.user_for_unsubscribe(token)
+@csrf.exempt  # RFC 8058: the mail client posts without a session; the signed token is the key
+def unsubscribe(token: str) -> str | BaseResponse | tuple[str, int]:
+    """Stop e-mail (digests and notifications) from the link in a mail, without logging in.
+
+    GET shows the question, POST (the button, or a mail client's one-click
+    `List-Unsubscribe=One-Click`) answers it; a repeated POST changes nothing more.
+    """
+    user = user_for_unsubscribe(token)
     if user is None:
-        return render_template("pages/unsubscribe.html", user=None, done=False)
+        return render_template("pages/unsubscribe.html", user=None, done=False), 404
     if request.method == "POST":
         user.email_mode = "none"
         return render_template("pages/unsubscribe.html", user=user, done=True)
