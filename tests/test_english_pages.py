@@ -48,6 +48,7 @@ SKIPPED = {
     "pages.healthz": "JSON for the load balancer",
     "pages.security_txt": "security.txt, a fixed format for machines (RFC 9116)",
     "pages.favicon": "a redirect to the site's icon (static/favicon.svg)",
+    "notifications.open_notification": "a redirect to what the notification is about",
     "accounts.export_account": "the user's data as JSON (stored codes, not labels)",
     "accounts.export_account_zip": "the same JSON and the user's own files, zipped",
     "files.download_file": "an uploaded file: user content",

@@ -150,7 +150,9 @@ def test_scheduling_notifies_the_members_and_no_one_else(
     login(c, member.email)
     page = c.get("/notifications").get_data(as_text=True)
     assert "Nieuwe bijeenkomst in Kring: Werksessie BIZ" in page
-    assert f"/c/{community.slug}/meetings/{meeting.id}" in page
+    mine = next(n for n in notes if n.recipient_id == member.id)
+    opened = c.get(f"/notifications/{mine.id}/open")
+    assert opened.headers["Location"] == f"/c/{community.slug}/meetings/{meeting.id}"
     mails = [m for m in outbox if m["To"] == eager.email]
     assert len(mails) == 1
     assert "Werksessie BIZ" in mails[0]["Subject"]

@@ -38,6 +38,39 @@ def test_centre_lists_counts_and_marks_read(
     assert "ongelezen" not in client.get("/").get_data(as_text=True)
 
 
+def test_opening_a_notification_marks_it_read_and_leads_to_it(
+    app, client, db, logged_in, make_user, make_community, make_membership
+):
+    user = logged_in()
+    community = make_community(name="Kring")
+    make_membership(user, community)
+    _notify(app, user, "request_approved", community)
+    _notify(app, user, "role_changed", community, role="expert")
+    first, second = db.session.scalars(select(Notification).order_by(Notification.id)).all()
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'href="/notifications/{first.id}/open"' in page
+    response = client.get(f"/notifications/{first.id}/open")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/c/{community.slug}"
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.read_at is not None
+    assert second.read_at is None  # only the one opened
+    assert '1<span class="visually-hidden"> ongelezen' in client.get("/").get_data(as_text=True)
+    read_at = first.read_at
+    client.get(f"/notifications/{first.id}/open")  # again: still read, the first moment kept
+    db.session.refresh(first)
+    assert first.read_at == read_at
+    # Someone else's notification, or none at all: the same 404, and nothing read.
+    other = make_user()
+    _notify(app, other, "request_approved", community)
+    theirs = db.session.scalars(select(Notification).order_by(Notification.id.desc())).first()
+    assert client.get(f"/notifications/{theirs.id}/open").status_code == 404
+    assert client.get("/notifications/999999/open").status_code == 404
+    db.session.refresh(theirs)
+    assert theirs.read_at is None
+
+
 def test_cannot_mark_someone_elses_notification(
     app, client, db, logged_in, make_user, make_community
 ):

@@ -43,6 +43,7 @@ USER_ENDPOINTS = {
     "communities.list_communities",
     "notifications.list_notifications",
     "notifications.mark_read",
+    "notifications.open_notification",  # the user's own notifications only (else 404)
     "search.search_page",
     "moderation.show_queue",  # the queue of the communities the user moderates (or none)
 }

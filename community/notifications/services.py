@@ -317,6 +317,27 @@ def unread_in_sql(
     return select(func.count()).select_from(unread).scalar_subquery()
 
 
+def open_notification(user: User, notification_id: int) -> str | None:
+    """Mark the user's own visible notification read; where it leads (None: not theirs)."""
+    if not policy.is_active_user(user):
+        return None
+    notification = db.session.scalar(
+        select(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.recipient_id == user.id,
+            visible_clause(user),
+        )
+        .options(joinedload(Notification.community)),
+        visibility_params(user),
+    )
+    if notification is None:
+        return None
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    return describe(notification)[1]
+
+
 def mark_read(user: User, notification_id: int | None) -> int:
     """Mark one (or, without an id, every) notification of the user as read."""
     statement = (

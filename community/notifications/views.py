@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -24,6 +24,19 @@ def list_notifications() -> str:
     return render_template(
         "notifications/list.html", items=items, older=older, paged=before is not None
     )
+
+
+@bp.route("/<int:notification_id>/open")
+def open_notification(notification_id: int) -> BaseResponse:
+    """Follow a notification: it is read from then on (as in Discourse and GitHub).
+
+    A GET that marks one's own notification read; someone else's id is a 404. The page it
+    leads to checks access itself, as it does for any link.
+    """
+    link = services.open_notification(current_user, notification_id)
+    if link is None:
+        abort(404)
+    return redirect(link)
 
 
 @bp.route("/read", methods=["POST"])
