@@ -28,6 +28,7 @@ from community.extensions import db as _db  # noqa: E402
 from community.mail import sent_messages  # noqa: E402
 from community.models import Organisation, OrganisationDomain, Theme, User  # noqa: E402
 from community.models.base import utcnow  # noqa: E402
+from tests.smtp_server import SMTPServer  # noqa: E402
 
 PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -513,3 +514,15 @@ def make_meeting(app: Flask) -> Callable[..., Any]:
         return meeting
 
     return factory
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SMTPServer]:
+    """A real SMTP server on loopback, and the app delivering to it."""
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -6,7 +6,6 @@ a mail client sends it: no session, no CSRF token, the body `List-Unsubscribe=On
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,20 +14,9 @@ from community import mail
 from community.models import User
 from community.notifications import digest
 from tests.conftest import login
-from tests.smtp_server import SMTPServer
+from tests.smtp_server import SMTPServer  # the `smtp` fixture is in conftest
 
 ONE_CLICK = "List-Unsubscribe=One-Click"
-
-
-@pytest.fixture
-def smtp(app: Any) -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    server.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -15,18 +15,6 @@ from sqlalchemy import select
 from community import mail, mail_transport
 from community.models import OutboxMessage
 from community.models.base import utcnow
-from tests.smtp_server import SMTPServer
-
-
-@pytest.fixture
-def smtp(app: Any) -> Iterator[SMTPServer]:
-    server = SMTPServer()
-    server.start()
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _queue(db: Any, n: int, **values: Any) -> list[str]:
