@@ -93,6 +93,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": secure,
         "PASSWORD_HASH_METHOD": "scrypt",
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@leerkring.example"),
+        # Where the accessibility statement sends feedback and complaints.
+        "ACCESSIBILITY_CONTACT": os.environ.get(
+            "ACCESSIBILITY_CONTACT", "mailto:toegankelijkheid@leerkring.example"
+        ),
         "SECURITY_TXT_DAYS": int(os.environ.get("SECURITY_TXT_DAYS", "180")),
         # Full-text index on PostgreSQL: gin | auto (RUM when installed, else GIN) | rum.
         # gin by default: RUM measured slower on the search set (docs/PERFORMANCE.md).

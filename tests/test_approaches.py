@@ -494,3 +494,93 @@ def test_adoption_overview_pages_through_every_adopted_approach(
     second = client.get("/approaches/adoptions?page=2").get_data(as_text=True)
     assert "Aanpak C" in second
     assert "Aanpak A" not in second
+
+
+def _library_approach_with(db, kring, make_organisation, statuses: list[str]) -> Approach:
+    approach = Approach(
+        community_id=kring["community"].id,
+        author_id=kring["author"].id,
+        organisation_id=kring["author"].organisation_id,
+        title="Aanpak met toepassingen",
+        summary="s",
+        scope="library",
+        library_requested_at=utcnow(),
+        library_approved_at=utcnow(),
+    )
+    db.session.add(approach)
+    db.session.flush()
+    for status in statuses:
+        db.session.add(
+            Adoption(approach_id=approach.id, organisation_id=make_organisation().id, status=status)
+        )
+    db.session.commit()
+    return approach
+
+
+def _library_card(client, title: str) -> str:
+    page = client.get("/approaches").get_data(as_text=True)
+    card = page[page.index(title) :]
+    return card[: card.index("</li>")]
+
+
+def test_the_adoption_count_says_what_it_counts(client, db, kring, make_organisation):
+    """ "passen dit toe" counts only the organisations that apply it; the others are named."""
+    _library_approach_with(
+        db,
+        kring,
+        make_organisation,
+        ["implemented", "implemented", "piloting", "considering", "considering", "stopped"],
+    )
+    login(client, kring["outsider"].email)
+    card = _library_card(client, "Aanpak met toepassingen")
+    assert (
+        "2 organisaties passen dit toe, 1 organisatie probeert dit uit, "
+        "2 organisaties overwegen dit, 1 organisatie is ermee gestopt"
+    ) in card
+    client.post("/language", data={"language": "en"})
+    card = _library_card(client, "Aanpak met toepassingen")
+    assert (
+        "2 organisations apply this, 1 organisation is trying this out, "
+        "2 organisations are considering this, 1 organisation has stopped"
+    ) in card
+
+
+def test_considering_alone_is_not_called_applying(client, db, kring, make_organisation):
+    _library_approach_with(db, kring, make_organisation, ["considering"])
+    login(client, kring["outsider"].email)
+    card = _library_card(client, "Aanpak met toepassingen")
+    assert "1 organisatie overweegt dit" in card
+    assert "toe" not in card.split("·")[-1]
+
+
+def test_the_adoption_chart_has_a_table_with_its_numbers(client, db, kring, make_organisation):
+    _library_approach_with(
+        db, kring, make_organisation, ["implemented", "piloting", "piloting", "stopped"]
+    )
+    login(client, kring["outsider"].email)
+    page = client.get("/approaches/adoptions").get_data(as_text=True)
+    table = page[page.index('id="chart-table"') :]
+    table = table[: table.index("</table>")]
+    row = table[table.index("Aanpak met toepassingen") :]
+    cells = [cell.split(">", 1)[1].split("<", 1)[0] for cell in row.split("<td")[1:]]
+    # overweegt, probeert uit, past toe, gestopt, totaal
+    assert cells == ["0", "2", "1", "1", "4"]
+
+
+def _relative_luminance(colour: str) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def test_chart_colours_reach_the_contrast_of_wcag_1_4_11():
+    """Each segment against the white page and gaps 3:1; its white number on it 4.5:1."""
+    from community.approaches.chart import COLOURS
+
+    white = _relative_luminance("#ffffff")
+    for status, colour in COLOURS.items():
+        ratio = (white + 0.05) / (_relative_luminance(colour) + 0.05)
+        assert ratio >= 4.5, (status, colour, ratio)
+    assert len(set(COLOURS.values())) == len(COLOURS)

@@ -156,7 +156,7 @@ def test_library_cards_show_scope_organisation_and_theme(
     assert '<span class="badge">Leergemeenschap</span>' in own
     assert f" · {author.organisation.name}" in own
     assert " · Wijkaanpak" in own
-    assert " · 0 organisaties passen dit toe" in own
+    assert " · nog geen organisatie past dit toe" in own
 
     outsider = make_user()
     client.post("/logout")

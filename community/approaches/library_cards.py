@@ -24,14 +24,16 @@ class ApproachCard:
     scope: str  # "Bibliotheek" or "Leergemeenschap"
     organisation: str  # the organisation's name, "" without one
     theme: str  # the theme's name, "" without a theme
-    adoptions: str  # "3 organisaties passen dit toe"
+    adoptions: str  # "3 organisaties passen dit toe, 1 organisatie overweegt dit"
     summary: str
 
 
 def library_cards(
-    approaches: Iterable[Approach], counts: Mapping[int, int], themes: Iterable[Theme]
+    approaches: Iterable[Approach],
+    counts: Mapping[int, Mapping[str, int]],
+    themes: Iterable[Theme],
 ) -> list[ApproachCard]:
-    """One card per approach; `counts` are the (not stopped) adoptions per approach id."""
+    """One card per approach; `counts` are the adoptions per approach id and status."""
     language = i18n.current_language()
     theme_names = {theme.id: theme.name(language) for theme in themes}
     scopes = {True: i18n.gettext("Bibliotheek"), False: i18n.gettext("Leergemeenschap")}
@@ -47,12 +49,44 @@ def library_cards(
                 scope=scopes[in_library],
                 organisation=organisation.name if organisation is not None else "",
                 theme=theme_names.get(approach.theme_id, "") if approach.theme_id else "",
-                adoptions=i18n.ngettext(
-                    "%(num)s organisatie past dit toe",
-                    "%(num)s organisaties passen dit toe",
-                    counts.get(approach.id, 0),
-                ),
+                adoptions=adoption_summary(counts.get(approach.id, {})),
                 summary=approach.summary,
             )
         )
     return cards
+
+
+def adoption_summary(counts: Mapping[str, int]) -> str:
+    """What the adoption counts count, each status by its own words, most advanced first.
+
+    "passen dit toe" is said only of organisations that apply the approach; those that try
+    it out, consider it or stopped are named as such.
+    """
+    parts = []
+    for status in ("implemented", "piloting", "considering", "stopped"):
+        number = counts.get(status, 0)
+        if number:
+            parts.append(_status_count(status, number))
+    if not parts:
+        return i18n.gettext("nog geen organisatie past dit toe")
+    return ", ".join(parts)
+
+
+def _status_count(status: str, number: int) -> str:
+    if status == "implemented":
+        return i18n.ngettext(
+            "%(num)s organisatie past dit toe", "%(num)s organisaties passen dit toe", number
+        )
+    if status == "piloting":
+        return i18n.ngettext(
+            "%(num)s organisatie probeert dit uit",
+            "%(num)s organisaties proberen dit uit",
+            number,
+        )
+    if status == "considering":
+        return i18n.ngettext(
+            "%(num)s organisatie overweegt dit", "%(num)s organisaties overwegen dit", number
+        )
+    return i18n.ngettext(
+        "%(num)s organisatie is ermee gestopt", "%(num)s organisaties zijn ermee gestopt", number
+    )

@@ -32,21 +32,22 @@ def visible(user: Any) -> ColumnElement[bool]:
     return policy.readable_approaches(user)
 
 
-def adoption_counts(approach_ids: list[int]) -> dict[int, int]:
+def adoption_counts(approach_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per approach id, the number of organisations in each adoption status (absent: none)."""
     if not approach_ids:
         return {}
     rows = db.session.execute(_ADOPTION_COUNTS, {"approach_ids": approach_ids}).all()
-    return {approach_id: count for approach_id, count in rows}
+    counts: dict[int, dict[str, int]] = {}
+    for approach_id, status, count in rows:
+        counts.setdefault(approach_id, {})[status] = count
+    return counts
 
 
 # Built once (the ids are a parameter): building the statement cost as much as running it.
 _ADOPTION_COUNTS = (
-    select(Adoption.approach_id, func.count())
-    .where(
-        Adoption.approach_id.in_(bindparam("approach_ids", expanding=True)),
-        Adoption.status != "stopped",
-    )
-    .group_by(Adoption.approach_id)
+    select(Adoption.approach_id, Adoption.status, func.count())
+    .where(Adoption.approach_id.in_(bindparam("approach_ids", expanding=True)))
+    .group_by(Adoption.approach_id, Adoption.status)
 )
 
 

@@ -247,7 +247,7 @@ def adopt_approach(approach_id: int) -> str | BaseResponse:
             contact=form.contact.data or "",
             ip=client_ip(),
         )
-        flash_success(_("Dank je! Je melding is opgeslagen."))
+        flash_success(_("Dank je! De stand van zaken van je organisatie is opgeslagen."))
         return redirect(
             url_for("approaches.show_approach", approach_id=approach.id) + "#toepassing"
         )

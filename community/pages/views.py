@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -66,9 +66,20 @@ def privacy() -> str:
     return render_template("pages/privacy.html")
 
 
+# The day the accessibility statement was last drawn up; change it with the statement.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 12, 3)
+
+
 @bp.route("/toegankelijkheid")
 def accessibility() -> str:
-    return render_template("pages/accessibility.html")
+    """The accessibility statement, after the Dutch model statement (digitoegankelijk.nl)."""
+    contact = current_app.config["ACCESSIBILITY_CONTACT"]
+    return render_template(
+        "pages/accessibility.html",
+        drawn_up=ACCESSIBILITY_STATEMENT_DATE,
+        contact=contact,
+        address=contact.removeprefix("mailto:"),
+    )
 
 
 @bp.route("/beveiliging")

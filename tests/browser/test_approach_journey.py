@@ -97,7 +97,7 @@ def test_from_closed_case_to_adoption(page, live_server):
     assert_accessible(page, "approach page")
     page.get_by_label("probeert dit uit").check()
     page.locator("#note").fill("We starten in mei in de Heuvelstraat.")
-    page.get_by_role("button", name="Melding opslaan").click()
+    page.get_by_role("button", name="Stand van zaken opslaan").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("cell", name="Tilburg", exact=True)).to_be_visible()
     page.goto("/approaches/adoptions")
