@@ -32,6 +32,7 @@ COMMUNITY_ENDPOINTS = {
     "cases.edit_case": "member",  # the case author (a plain member here) or a moderator
     "cases.case_history": "member",
     "cases.move_case": "member",
+    "cases.confirm_close": "member",  # the case author or a moderator, in the reflection phase
     "cases.request_experts": "member",
     "contributions.add_contribution": "member",
     "contributions.edit_contribution": "author",  # only the contribution's own author
@@ -89,12 +90,15 @@ def world(make_community, make_membership, make_user, make_case, make_contributi
         make_membership(moderator, community, role="moderator")
         make_membership(member, community)
     request = make_membership(target, secret, status="requested")
-    case = make_case(secret, member, phase="questions")
+    active = make_user()  # the member whose role changes or who is removed
+    make_membership(active, secret)
+    # In the reflection phase: the case may be closed, and members may still reply.
+    case = make_case(secret, member, phase="reflection")
     contribution = make_contribution(case, moderator, kind="question")
     meeting = make_meeting(secret, title="Bijeenkomst")
     ids = {
         "membership_id": request.id,
-        "user_id": target.id,
+        "user_id": active.id,
         "invitation_id": 1,
         "case_id": case.id,
         "contribution_id": contribution.id,

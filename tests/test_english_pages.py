@@ -108,6 +108,11 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     "communities.edit_community": [("moderator", "/c/{slug}/settings")],
     "members.list_members": [("member", "/c/{slug}/members"), ("moderator", "/c/{slug}/members")],
     "members.invite_member": [("moderator", "/c/{slug}/invite")],
+    "members.remove_member": [("moderator", "/c/{slug}/members/{author_id}/remove")],
+    "communities.leave_community": [
+        ("member", "/c/{slug}/leave"),
+        ("moderator", "/c/{slug}/leave"),
+    ],
     "members.show_history": [("moderator", "/c/{slug}/history")],
     "members.show_invitation": [
         ("outsider", "/invitations/{invitation_token}"),
@@ -127,6 +132,10 @@ PAGES: dict[str, list[tuple[str, str]]] = {
     + [(role, "/c/{slug}/cases/{closed_case}") for role in ("author", "member", "moderator")],
     "cases.edit_case": [("author", "/c/{slug}/cases/{questions_case}/edit")],
     "cases.case_history": [("author", "/c/{slug}/cases/{questions_case}/history")],
+    "cases.confirm_close": [
+        ("author", "/c/{slug}/cases/{reflection_case}/close"),
+        ("moderator", "/c/{slug}/cases/{reflection_case}/close"),
+    ],
     "cases.list_advice_requests": [("expert", "/advice-requests")],
     "contributions.edit_contribution": [
         ("member", "/c/{slug}/cases/{advice_case}/contributions/{advice_id}/edit")

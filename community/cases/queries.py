@@ -150,3 +150,22 @@ def moved_away_from(slug: str, case_id: int) -> Case | None:
         .exists()
     )
     return db.session.scalar(select(Case).where(Case.id == case_id, left_here))
+
+
+def has_reflection(case: Case) -> bool:
+    """Whether the case has a reflection its members can read (not hidden, not held back):
+    without one, its opbrengst stays empty when it is closed."""
+    return bool(
+        db.session.scalar(
+            select(
+                select(Contribution.id)
+                .where(
+                    Contribution.case_id == case.id,
+                    Contribution.kind == "reflection",
+                    Contribution.hidden_at.is_(None),
+                    Contribution.pending_review.is_(False),
+                )
+                .exists()
+            )
+        )
+    )

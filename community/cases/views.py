@@ -129,6 +129,9 @@ def render_case(
         expert_form.experts.choices = [(e.id, e.name) for e in experts.experts_of(case)]
     if follow_up_form is None and policy.can_write_follow_up(current_user, case):
         follow_up_form = FollowUpForm(obj=case)
+    next_phases = [
+        p for p in cycle.next_phases(case.phase) if policy.can_move_case(current_user, case, p)
+    ]
     return render_template(
         "cases/show.html",
         community=community,
@@ -137,9 +140,9 @@ def render_case(
         form=form,
         preview=preview,
         allowed=allowed,
-        next_phases=[
-            p for p in cycle.next_phases(case.phase) if policy.can_move_case(current_user, case, p)
-        ],
+        next_phases=next_phases,
+        # Closing without a reflection leaves the opbrengst empty: ask on a page of its own.
+        confirm_close="closed" in next_phases and not queries.has_reflection(case),
         expert_form=expert_form,
         open_requests=experts.open_requests_on(case),
         follow_up_form=follow_up_form,
@@ -211,6 +214,23 @@ def move_case(slug: str, case_id: int) -> BaseResponse:
     else:
         flash_success(_("De casus is nu in de fase: %(phase)s.", phase=phase_label(target)))
     return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
+
+
+@bp.route("/c/<slug>/cases/<int:case_id>/close")
+def confirm_close(slug: str, case_id: int) -> str:
+    """Closing a case, confirmed on a page of its own; the form posts to `move_case`."""
+    community, case = load_case(slug, case_id)
+    policy.require(
+        "closed" in cycle.next_phases(case.phase)
+        and policy.can_move_case(current_user, case, "closed")
+    )
+    return render_template(
+        "cases/confirm_close.html",
+        community=community,
+        case=case,
+        has_reflection=queries.has_reflection(case),
+        may_reflect="reflection" in policy.allowed_contribution_kinds(current_user, case),
+    )
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/experts", methods=["POST"])

@@ -45,7 +45,6 @@ def list_members(slug: str) -> str:
         invitations=queries.open_invitations(community) if moderating else [],
         decision_form=DecisionForm(),
         role_form=RoleForm(),
-        remove_form=RemoveForm(),
     )
 
 
@@ -128,11 +127,22 @@ def change_role(slug: str, user_id: int) -> BaseResponse:
     )
 
 
-@bp.route("/c/<slug>/members/<int:user_id>/remove", methods=["POST"])
-def remove_member(slug: str, user_id: int) -> BaseResponse:
+@bp.route("/c/<slug>/members/<int:user_id>/remove", methods=["GET", "POST"])
+def remove_member(slug: str, user_id: int) -> str | BaseResponse:
+    """GET asks for confirmation (with the optional reason); POST removes."""
     community = access.moderated_community(slug)
     membership = access.membership_in_or_404(community, user_id=user_id)
     form = RemoveForm()
+    if request.method == "GET" or (form.is_submitted() and not form.validate()):
+        # The confirmation page; after a failed submit again, the reason kept and its error
+        # beside it.
+        policy.require(policy.can_manage_member(current_user, membership))
+        return render_template(
+            "communities/confirm_remove.html",
+            community=community,
+            membership=membership,
+            form=form,
+        )
     return _act_on_member(
         slug,
         form,

@@ -7,6 +7,8 @@ row first, so they hold under concurrency too (PostgreSQL `FOR UPDATE`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +40,10 @@ def moderators_of(community: Community) -> list[User]:
 def _other_active_moderators(community: Community, membership: Membership) -> int:
     """Active moderators (with an active account) besides `membership`, under a lock."""
     db.session.execute(select(Community.id).where(Community.id == community.id).with_for_update())
+    return _count_other_moderators(community, membership)
+
+
+def _count_other_moderators(community: Community, membership: Any) -> int:
     return int(
         db.session.scalar(
             select(func.count())
@@ -53,6 +59,13 @@ def _other_active_moderators(community: Community, membership: Membership) -> in
         )
         or 0
     )
+
+
+def is_last_moderator(user: User, community: Community) -> bool:
+    """Whether leaving would leave the community without a moderator (for the confirmation
+    page; `leave` decides again under a lock)."""
+    membership = user.membership_in(community)
+    return membership.role == "moderator" and _count_other_moderators(community, membership) == 0
 
 
 def record(

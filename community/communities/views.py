@@ -149,9 +149,18 @@ def set_follow(slug: str) -> BaseResponse:
     return redirect(url_for("communities.show_community", slug=slug) + "#lidmaatschap")
 
 
-@bp.route("/c/<slug>/leave", methods=["POST"])
-def leave_community(slug: str) -> BaseResponse:
+@bp.route("/c/<slug>/leave", methods=["GET", "POST"])
+def leave_community(slug: str) -> str | BaseResponse:
+    """GET asks for confirmation on a page of its own; POST leaves."""
     community = access.member_community(slug)
+    if request.method == "GET":
+        policy.require(policy.can_leave_community(current_user, community))
+        return render_template(
+            "communities/confirm_leave.html",
+            community=community,
+            role=current_user.membership_in(community).role,
+            last_moderator=memberships.is_last_moderator(current_user, community),
+        )
     try:
         memberships.leave(current_user, community, client_ip())
     except DomainError as error:
