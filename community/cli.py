@@ -27,6 +27,7 @@ from community import config as settings
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
 from community.extensions import db
+from community.meetings import reminders
 from community.models import User
 from community.models.base import utcnow
 from community.notifications import digest
@@ -186,6 +187,7 @@ def run_jobs(app: Flask) -> None:
     jobs = (
         ("overdue expert requests", experts.notify_overdue),
         ("follow-up requests", follow_up.request_follow_ups),
+        ("meeting reminders", reminders.send_reminders),
         ("daily digests", lambda: digest.send_digests("daily")),
         ("weekly digests", lambda: digest.send_digests("weekly")),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import url_for
 
+from community.i18n import format_moment
 from community.i18n import gettext as _
 from community.notifications.kinds import register
 
@@ -44,3 +46,18 @@ register(
     ),
     _link,
 )
+register(
+    "meeting_reminder",
+    "member",
+    lambda n: _(
+        "Herinnering: %(title)s begint op %(moment)s",
+        title=n.data.get("meeting_title", ""),
+        moment=_starts(n),
+    ),
+    _link,
+)
+
+
+def _starts(n: Any) -> str:
+    starts = n.data.get("starts_at")
+    return format_moment(datetime.fromisoformat(starts)) if starts else ""

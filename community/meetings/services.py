@@ -123,6 +123,8 @@ def update_meeting(user: User, meeting: Meeting, data: MeetingData, ip: str | No
     )
     moved = before != after
     meeting.sequence += 1
+    if moved:
+        meeting.reminder_sent_at = None  # a new time: remind again the day before it
     search.index_meeting(meeting)
     for promoted in _settle_waiting_list(meeting):
         notify(

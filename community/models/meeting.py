@@ -23,6 +23,8 @@ class Meeting(db.Model):  # type: ignore[name-defined]
         CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         Index("ix_meetings_community_starts", "community_id", "starts_at"),
+        # The reminder job looks for meetings starting soon that have had no reminder.
+        Index("ix_meetings_reminder_due", "reminder_sent_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,8 @@ class Meeting(db.Model):  # type: ignore[name-defined]
     report_html: Mapped[str] = mapped_column(Text, default="")
     report_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE, raised on changes
+    # When the reminder the day before went out (None: not yet; cleared when it moves).
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -175,6 +175,7 @@ ABOUT_YOU = frozenset(
         "mention",
         "meeting_place_free",
         "meeting_changed",  # sent only to those who said yes or maybe
+        "meeting_reminder",  # likewise
     }
 )
 

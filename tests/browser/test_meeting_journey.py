@@ -1,7 +1,9 @@
-"""Meetings in the browser: plan -> a member responds -> download the .ics; axe-core clean."""
+"""Meetings in the browser: plan -> members hear of it -> a member responds -> download the
+.ics -> the reminder the day before; axe-core clean."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import rows
@@ -9,6 +11,8 @@ from pages import Header, LiveServer, LoginPage, assert_accessible
 from playwright.sync_api import expect
 
 from community.extensions import db
+from community.meetings.reminders import send_reminders
+from community.models import Meeting
 
 PASSWORD = "een-lang-wachtwoord-voor-bijeenkomsten"
 
@@ -59,3 +63,24 @@ def test_plan_respond_and_download(page, live_server):
     assert "BEGIN:VEVENT" in content
     assert "Expertsessie aanloopstraten" in content
     assert "Stadhuis\\, zaal 2" in content
+    assert "BEGIN:VALARM" in content
+
+    # The scheduled job, the day before: the member who comes is reminded, in place.
+    meeting_id = int(meeting_url.rstrip("/").rsplit("/", 1)[-1])
+    app = live_server.app
+    with app.app_context(), app.test_request_context(base_url=live_server.url):
+        meeting = db.session.get(Meeting, meeting_id)
+        assert meeting is not None
+        starts = meeting.starts_at
+        assert send_reminders(now=starts - timedelta(hours=20)) == 1
+        db.session.commit()
+        db.session.remove()
+    page.goto("/notifications")
+    reminder = page.get_by_role(
+        "link", name="Herinnering: Expertsessie aanloopstraten begint op 12 maart 2099, 9.30 uur"
+    )
+    expect(reminder).to_be_visible()
+    assert_accessible(page, "notifications with a meeting reminder")
+    reminder.click()
+    page.wait_for_load_state("load")
+    assert page.url.split("?")[0] == meeting_url
