@@ -208,6 +208,9 @@ def _notify(user: User, case: Case, contribution: Contribution, mentioned: Menti
         kind_for=author_kind,
         actor=user,
         target=case,
+        # What was posted and where: the text says what happened, the link goes to it.
+        contribution_id=contribution.id,
+        contribution_kind=kind,
         **case_data(case),
     )
 

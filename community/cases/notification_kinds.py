@@ -5,10 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from community.i18n import gettext as _
 from community.labels import phase_label
 from community.notifications.kinds import register
+
+# What a member posted, as the notification (and its e-mail) says it (glossary terms).
+POSTED: dict[str, Any] = {
+    "question": _l("%(actor)s stelde een verhelderingsvraag bij de casus %(title)s"),
+    "answer": _l("%(actor)s beantwoordde een vraag bij de casus %(title)s"),
+    "advice": _l("%(actor)s gaf advies bij de casus %(title)s"),
+    "expert_advice": _l("%(actor)s gaf deskundig advies bij de casus %(title)s"),
+    "reflection": _l("%(actor)s schreef een reflectie bij de casus %(title)s"),
+    "comment": _l("%(actor)s plaatste een reactie bij de casus %(title)s"),
+}
 
 
 def _title(n: Any) -> str:
@@ -36,12 +47,29 @@ register(
     ),
     _case,
 )
-register(
-    "contribution_added",
-    "member",
-    lambda n: _("%(actor)s reageerde op de casus %(title)s", actor=_actor(n), title=_title(n)),
-    _case,
-)
+
+
+def _contribution(n: Any) -> str:
+    """Straight to the contribution (its lasting link); older notifications: the case."""
+    contribution_id = n.data.get("contribution_id")
+    if not contribution_id:
+        return _case(n)
+    return url_for(
+        "contributions.show_contribution",
+        slug=n.community.slug,
+        case_id=n.data.get("case_id", n.target_id),
+        contribution_id=contribution_id,
+    )
+
+
+def _posted(n: Any) -> str:
+    text = POSTED.get(n.data.get("contribution_kind", ""))
+    if text is None:  # written before the kind was kept
+        return _("%(actor)s reageerde op de casus %(title)s", actor=_actor(n), title=_title(n))
+    return str(text) % {"actor": _actor(n), "title": _title(n)}
+
+
+register("contribution_added", "member", _posted, _contribution)
 register(
     "phase_changed",
     "member",
@@ -58,7 +86,7 @@ register(
     lambda n: _(
         "%(actor)s gaf deskundig advies op je casus %(title)s", actor=_actor(n), title=_title(n)
     ),
-    _case,
+    _contribution,
 )
 register(
     "expert_requested",
@@ -99,10 +127,5 @@ register(
         actor=_actor(n),
         title=_title(n),
     ),
-    lambda n: url_for(
-        "contributions.show_contribution",
-        slug=n.community.slug,
-        case_id=n.data.get("case_id", n.target_id),
-        contribution_id=n.data.get("contribution_id", 0),
-    ),
+    _contribution,
 )

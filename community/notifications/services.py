@@ -17,6 +17,7 @@ from community import mail, policy
 from community.extensions import db
 from community.models import Case, Community, Membership, Notification, User
 from community.models.base import utcnow
+from community.notifications.grouping import group_of
 from community.notifications.kinds import KINDS
 from community.notifications.unsubscribe import unsubscribe_url
 
@@ -335,19 +336,34 @@ def open_notification(user: User, notification_id: int) -> str | None:
     if notification is None:
         return None
     if notification.read_at is None:
-        notification.read_at = utcnow()
+        _mark(user, group_of(notification))  # and those shown together with it
     return describe(notification)[1]
 
 
 def mark_read(user: User, notification_id: int | None) -> int:
-    """Mark one (or, without an id, every) notification of the user as read."""
+    """Mark one (with those grouped with it) or, without an id, every notification of the
+    user as read."""
+    if notification_id is None:
+        return _mark(user, None)
+    notification = db.session.scalar(
+        select(Notification).where(
+            Notification.id == notification_id, Notification.recipient_id == user.id
+        )
+    )
+    if notification is None:
+        return 0
+    return _mark(user, group_of(notification))
+
+
+def _mark(user: User, which: ColumnElement[bool] | None) -> int:
     statement = (
         update(Notification)
         .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
     )
-    if notification_id is not None:
-        statement = statement.where(Notification.id == notification_id)
+    if which is not None:
+        statement = statement.where(which)
     result = db.session.execute(statement)
     return int(getattr(result, "rowcount", 0) or 0)
 

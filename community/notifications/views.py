@@ -8,8 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from community.formtools import flash_success, posted
-from community.i18n import current_language, format_moment
-from community.notifications import services
+from community.notifications import grouping, services
 from community.pagination import MAX_ID, id_arg
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -19,10 +18,11 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def list_notifications() -> str:
     before = id_arg("before")
     rows, older = services.notifications_page(current_user, before)
-    language = current_language()
-    items = [(n, *services.describe(n), format_moment(n.created_at, language)) for n in rows]
     return render_template(
-        "notifications/list.html", items=items, older=older, paged=before is not None
+        "notifications/list.html",
+        items=grouping.items(rows),
+        older=older,
+        paged=before is not None,
     )
 
 
