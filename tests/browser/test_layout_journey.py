@@ -1,4 +1,4 @@
-"""Layout on a phone and at 400 % zoom (320 CSS px) and on a desktop (1280 px): tables
+"""Layout on phones (320 CSS px, also 400 % zoom; 390 px) and on a desktop (1280 px): tables
 as labelled cards, round radio buttons, no error look before a submit, long Dutch words
 that wrap, and a failed post that lands on its error summary. axe-core on each page."""
 
@@ -11,7 +11,7 @@ import pytest
 from pages import LoginPage, assert_accessible, assert_no_horizontal_scroll
 from playwright.sync_api import Page, expect
 
-WIDTHS = (320, 1280)
+WIDTHS = (320, 390, 1280)  # a small phone (and 400 % zoom), a common phone, a laptop
 
 # For each table on the page: in every body row, the cells' boxes overlap nowhere.
 OVERLAPS = """() => {
