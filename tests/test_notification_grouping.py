@@ -152,3 +152,24 @@ def test_the_mail_says_what_was_posted_and_links_to_it(app, db, outbox, circle):
     )
     assert "/account#email_mode" in body  # one click to the notification settings
     assert "Wie is eigenaar" not in body  # never the content itself
+
+
+def test_join_requests_to_one_community_are_one_line_for_its_moderator(
+    app, db, client, make_community, make_membership, make_user
+):
+    community = make_community(name="Aanloopstraten", slug="aanloopstraten", visibility="closed")
+    moderator = make_user(name="Mo Derator")
+    make_membership(moderator, community, role="moderator")
+    for name in ("Anna", "Bert"):
+        applicant = make_user(name=name)
+        visitor = app.test_client()
+        login(visitor, applicant.email)
+        assert visitor.post(
+            "/c/aanloopstraten/join", data={"motivation": "Wij werken aan de binnenstad."}
+        ).status_code in {302, 303}
+    login(client, moderator.email)
+    centre = _centre(client)
+    assert "2 nieuwe aanvragen voor lidmaatschap van Aanloopstraten, van Bert en Anna" in centre
+    opens = re.search(r'href="(/notifications/\d+/open)">2 nieuwe aanvragen', centre).group(1)
+    assert client.get(opens).headers["Location"].endswith("/c/aanloopstraten/members")
+    assert _unread(db, moderator) == 0

@@ -1,8 +1,9 @@
 """Similar notifications shown as one ("3 nieuwe bijdragen bij de casus …"), as Discourse
 and GitHub do.
 
-Unread notifications of a grouped kind about the same target (new contributions to one
-case) become one item on the page, where the newest of them stood. It opens at the
+Unread notifications of a grouped kind about the same thing (new contributions to one
+case, join requests or reports in one community) become one item on the page, where
+the newest of them stood. It opens at the
 oldest, so the reader starts at the first new contribution, and opening or marking it
 read takes the whole group (`group_of`). Grouping works on the page already loaded: no
 query more, however many there are.
@@ -10,7 +11,7 @@ query more, however many there are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from babel.lists import format_list
@@ -20,9 +21,48 @@ from community.i18n import current_language, gettext, moment_formatter, ngettext
 from community.models import Notification
 from community.notifications.kinds import KINDS
 
-# Kinds that are grouped per target while unread.
-GROUPED = frozenset({"contribution_added"})
 NAMES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Grouping:
+    per: str  # "target": per case (the notification's target); "community": per community
+    text: Callable[[int, Notification], str]  # (how many, the newest) -> the line
+
+
+def _contributions(count: int, n: Notification) -> str:
+    return ngettext(
+        "%(num)s nieuwe bijdrage bij de casus %(title)s",
+        "%(num)s nieuwe bijdragen bij de casus %(title)s",
+        count,
+        title=str(n.data.get("case_title") or ""),
+    )
+
+
+def _requests(count: int, n: Notification) -> str:
+    return ngettext(
+        "%(num)s nieuwe aanvraag voor lidmaatschap van %(community)s",
+        "%(num)s nieuwe aanvragen voor lidmaatschap van %(community)s",
+        count,
+        community=str(n.data.get("community_name") or ""),
+    )
+
+
+def _reports(count: int, n: Notification) -> str:
+    return ngettext(
+        "%(num)s nieuwe rapportage in %(community)s",
+        "%(num)s nieuwe rapportages in %(community)s",
+        count,
+        community=str(n.data.get("community_name") or ""),
+    )
+
+
+# Kinds that are grouped while unread, and what they are grouped by.
+GROUPED = {
+    "contribution_added": Grouping("target", _contributions),
+    "join_requested": Grouping("community", _requests),
+    "flag_reported": Grouping("community", _reports),
+}
 
 
 @dataclass(frozen=True)
@@ -36,9 +76,15 @@ class Item:
     count: int
 
 
-def _key(notification: Notification) -> tuple[str, str | None, int | None] | None:
-    if notification.kind not in GROUPED or notification.read_at is not None:
+Key = tuple[str, str | None, int | None]
+
+
+def _key(notification: Notification) -> Key | None:
+    grouping = GROUPED.get(notification.kind)
+    if grouping is None or notification.read_at is not None:
         return None
+    if grouping.per == "community":
+        return (notification.kind, None, notification.community_id)
     return (notification.kind, notification.target_type, notification.target_id)
 
 
@@ -47,7 +93,7 @@ def items(rows: Iterable[Notification]) -> list[Item]:
     language = current_language()
     moment = moment_formatter(language)
     groups: list[list[Notification]] = []
-    open_groups: dict[tuple[str, str | None, int | None], list[Notification]] = {}
+    open_groups: dict[Key, list[Notification]] = {}
     for notification in rows:
         key = _key(notification)
         if key is not None and key in open_groups:
@@ -79,15 +125,9 @@ def _text(group: list[Notification], language: str) -> str:
         if name and name not in names:
             names.append(name)
     shown = names[:NAMES_SHOWN]
-    others = len(names) - len(shown) + sum(1 for n in group if n.actor is None)
-    if others:
-        shown.append(ngettext("%(num)s ander", "%(num)s anderen", others))
-    text = ngettext(
-        "%(num)s nieuwe bijdrage bij de casus %(title)s",
-        "%(num)s nieuwe bijdragen bij de casus %(title)s",
-        len(group),
-        title=str(first.data.get("case_title") or ""),
-    )
+    if len(names) > len(shown):
+        shown.append(ngettext("%(num)s ander", "%(num)s anderen", len(names) - len(shown)))
+    text = GROUPED[first.kind].text(len(group), first)
     if not shown:
         return text
     return gettext("%(text)s, van %(names)s", text=text, names=format_list(shown, locale=language))
@@ -96,12 +136,20 @@ def _text(group: list[Notification], language: str) -> str:
 def group_of(notification: Notification) -> ColumnElement[bool]:
     """The recipient's unread notifications that are shown together with `notification`
     (only itself when its kind is not grouped)."""
-    if notification.kind not in GROUPED:
+    grouping = GROUPED.get(notification.kind)
+    if grouping is None:
         return Notification.id == notification.id
+    same = (
+        [Notification.community_id == notification.community_id]
+        if grouping.per == "community"
+        else [
+            Notification.target_type == notification.target_type,
+            Notification.target_id == notification.target_id,
+        ]
+    )
     return and_(
         Notification.recipient_id == notification.recipient_id,
         Notification.kind == notification.kind,
-        Notification.target_type == notification.target_type,
-        Notification.target_id == notification.target_id,
         Notification.read_at.is_(None),
+        *same,
     )
