@@ -466,24 +466,7 @@ def test_adoption_overview_pages_through_every_adopted_approach(
 
     w = kring
     for title in ("Aanpak C", "Aanpak A", "Aanpak B"):
-        approach = Approach(
-            community_id=w["community"].id,
-            author_id=w["author"].id,
-            organisation_id=w["author"].organisation_id,
-            title=title,
-            summary="s",
-            scope="library",
-            library_requested_at=utcnow(),
-            library_approved_at=utcnow(),
-        )
-        db.session.add(approach)
-        db.session.flush()
-        db.session.add(
-            Adoption(
-                approach_id=approach.id, organisation_id=make_organisation().id, status="piloting"
-            )
-        )
-    db.session.commit()
+        _library_approach_with(db, kring, make_organisation, ["piloting"], title=title)
     monkeypatch.setattr(queries, "OVERVIEW_PER_PAGE", 2)
     login(client, w["outsider"].email)
     first = client.get("/approaches/adoptions").get_data(as_text=True)
@@ -496,12 +479,14 @@ def test_adoption_overview_pages_through_every_adopted_approach(
     assert "Aanpak A" not in second
 
 
-def _library_approach_with(db, kring, make_organisation, statuses: list[str]) -> Approach:
+def _library_approach_with(
+    db, kring, make_organisation, statuses: list[str], title: str = "Aanpak met toepassingen"
+) -> Approach:
     approach = Approach(
         community_id=kring["community"].id,
         author_id=kring["author"].id,
         organisation_id=kring["author"].organisation_id,
-        title="Aanpak met toepassingen",
+        title=title,
         summary="s",
         scope="library",
         library_requested_at=utcnow(),
