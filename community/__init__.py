@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community import config as settings
 from community.errors import ReferencedErrorsFlask
@@ -49,7 +50,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     compression.init_app(app)
     cli.init_app(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXY_COUNT` proxies, take the client's address, scheme and host from
+    the headers those proxies set, and only from them (werkzeug's ProxyFix counts hops from
+    the right, so an X-Forwarded-For a client made up is left of what nginx appends)."""
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 def register_extensions(app: Flask) -> None:

@@ -93,6 +93,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": secure,
         "PASSWORD_HASH_METHOD": "scrypt",
         "SECURITY_CONTACT": os.environ.get("SECURITY_CONTACT", "mailto:security@leerkring.example"),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (no
+        # proxy: the headers are ignored) or 1 (nginx). Values a client sends are never used.
+        "TRUSTED_PROXY_COUNT": os.environ.get("TRUSTED_PROXY_COUNT", "0"),
         # Where the accessibility statement sends feedback and complaints.
         "ACCESSIBILITY_CONTACT": os.environ.get(
             "ACCESSIBILITY_CONTACT", "mailto:toegankelijkheid@leerkring.example"
@@ -124,6 +127,12 @@ def finish(config: MutableMapping[str, Any], instance_path: str) -> None:
     config["STAFF_2FA_BYPASS"] = is_development(config) and not config.get("TESTING")
     if config["STAFF_2FA_BYPASS"]:
         config["REQUIRE_2FA_FOR_STAFF"] = False
+    proxies = str(config.get("TRUSTED_PROXY_COUNT", 0)).strip()
+    if proxies not in {"0", "1", "2"}:
+        raise ConfigurationError(
+            f"TRUSTED_PROXY_COUNT must be 0, 1 or 2 (the proxies in front), not {proxies!r}."
+        )
+    config["TRUSTED_PROXY_COUNT"] = int(proxies)
     if str(config.get("SEARCH_INDEX", "gin")) not in SEARCH_INDEXES:
         raise ConfigurationError(
             f"SEARCH_INDEX must be one of {', '.join(SEARCH_INDEXES)}, "
