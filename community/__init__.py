@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,25 @@ from community.extensions import babel, csrf, db, limiter, login_manager, migrat
 from community.pagination import IdConverter
 from community.request_limits import LeerkringRequest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_TREE = os.path.dirname(PACKAGE)
+
+
+def site_root() -> str:
+    """Where `templates/`, `static/` and `migrations/` are: the source tree when the app
+    runs from it, else the copy the build put into the installed package (setup.py)."""
+    if os.path.isdir(os.path.join(SOURCE_TREE, "templates")):
+        return SOURCE_TREE
+    return os.path.join(PACKAGE, "site")
+
+
+ROOT = site_root()
+
+
+def _default_instance() -> str:
+    if ROOT == SOURCE_TREE:
+        return os.path.join(ROOT, "instance")
+    return os.path.join(sys.prefix, "var", "leerkring-instance")  # as Flask does when installed
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,7 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         __name__,
         template_folder=os.path.join(ROOT, "templates"),
         static_folder=os.path.join(ROOT, "static"),
-        instance_path=os.environ.get("LEERKRING_INSTANCE", os.path.join(ROOT, "instance")),
+        instance_path=os.environ.get("LEERKRING_INSTANCE") or _default_instance(),
     )
     app.request_class = LeerkringRequest
     app.url_map.converters["int"] = IdConverter
@@ -77,7 +96,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=os.path.join(ROOT, "community", "translations"),
+        default_translation_directories=os.path.join(PACKAGE, "translations"),
     )
     limiter.init_app(app)
     with app.app_context():
