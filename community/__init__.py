@@ -60,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     transaction.init_app(app)  # first: its after_request runs last, after every other one
     register_blueprints(app)
 
-    from community import assets, cli, compression, errors, mail, security, templating
+    from community import assets, cli, compression, errors, mail, rate_limits, security, templating
 
     security.init_app(app)
     mail.init_app(app)
@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     compression.init_app(app)
     cli.init_app(app)
+    rate_limits.init_app(app)
     trust_proxies(app)
     return app
 

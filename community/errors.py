@@ -35,6 +35,13 @@ MESSAGES = {
         _l("Te veel pogingen"),
         _l("Je hebt dit te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
     ),
+    503: (
+        _l("Even niet beschikbaar"),
+        _l(
+            "De bescherming tegen te veel pogingen is even niet bereikbaar, dus dit kan nu "
+            "niet. Er is niets opgeslagen. Probeer het over een paar minuten opnieuw."
+        ),
+    ),
     500: (
         _l("Er ging iets mis"),
         _l(

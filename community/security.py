@@ -31,6 +31,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "accounts.forgot_password",
         "accounts.reset_password",
         "pages.healthz",
+        "pages.readyz",
         "pages.privacy",
         "pages.accessibility",
         "pages.set_language",

@@ -25,6 +25,7 @@ os.environ["LEERKRING_INSTANCE"] = tempfile.mkdtemp(prefix="leerkring-test-insta
 
 from community import create_app  # noqa: E402
 from community.extensions import db as _db  # noqa: E402
+from community.extensions import limiter  # noqa: E402
 from community.mail import sent_messages  # noqa: E402
 from community.models import Organisation, OrganisationDomain, Theme, User  # noqa: E402
 from community.models.base import utcnow  # noqa: E402
@@ -180,6 +181,9 @@ def _shared_app(database_config: dict[str, Any]) -> Flask:
 @pytest.fixture
 def app(_shared_app: Flask) -> Iterator[Flask]:
     config = dict(_shared_app.config)
+    # The limiter is one object for every app of the process: a test that built an app with
+    # limits on (RATELIMIT_ENABLED) left it on; the shared app has them off.
+    limiter.enabled = bool(config["RATELIMIT_ENABLED"])
     try:
         with database(_shared_app):
             yield _shared_app

@@ -46,8 +46,11 @@ def server_database_url(config: dict[str, Any]) -> str:
 
 
 @contextmanager
-def gunicorn(database_url: str, directory: Path, workers: int = 2) -> Iterator[str]:
-    """Serve the app with `workers` gunicorn processes; yields the base URL; always stops them."""
+def gunicorn(
+    database_url: str, directory: Path, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve the app with `workers` gunicorn processes (and `settings` in the environment);
+    yields the base URL; always stops them."""
     port = free_port()
     env = {
         key: value
@@ -64,6 +67,7 @@ def gunicorn(database_url: str, directory: Path, workers: int = 2) -> Iterator[s
         BASE_URL=f"http://127.0.0.1:{port}",
         PYTHONPATH=str(ROOT),
     )
+    env.update(settings or {})
     log = open(directory / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [

@@ -46,6 +46,7 @@ HTML_LANG_EN = re.compile(r'<html[^>]*\slang="en"')
 SKIPPED = {
     "static": "static files",
     "pages.healthz": "JSON for the load balancer",
+    "pages.readyz": "JSON for the load balancer",
     "pages.security_txt": "security.txt, a fixed format for machines (RFC 9116)",
     "pages.favicon": "a redirect to the site's icon (static/favicon.svg)",
     "notifications.open_notification": "a redirect to what the notification is about",

@@ -43,6 +43,7 @@ def test_public_list_is_short_and_known(app):
     assert {endpoint for endpoint in PUBLIC_ENDPOINTS if not endpoint.startswith("accounts.")} == {
         "static",
         "pages.healthz",
+        "pages.readyz",
         "pages.privacy",
         "pages.accessibility",
         "pages.set_language",

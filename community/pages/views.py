@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
-from community import transaction
+from community import rate_limits, transaction
 from community.communities.queries import my_communities
 from community.extensions import csrf, db
 from community.formtools import posted
@@ -104,12 +104,32 @@ def set_language() -> BaseResponse:
 
 @bp.route("/healthz")
 def healthz() -> tuple[dict[str, str], int]:
+    """Liveness (the contract: 200 when the app and its database answer)."""
+    if not _database_answers():
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}, 200
+
+
+@bp.route("/readyz")
+def readyz() -> tuple[dict[str, str], int]:
+    """Readiness for the load balancer: the database and the rate-limit store (Redis in
+    production) answer. Without the store, logins could not be limited: not ready."""
+    checks = {"database": _database_answers(), "rate_limits": rate_limits.storage_answers()}
+    words = {True: "ok", False: "unavailable", None: "off"}
+    ready = all(answer is not False for answer in checks.values())
+    body = {"status": "ok" if ready else "unavailable"} | {
+        name: words[answer] for name, answer in checks.items()
+    }
+    return body, 200 if ready else 503
+
+
+def _database_answers() -> bool:
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:
         transaction.fail()
-        return {"status": "unavailable"}, 503
-    return {"status": "ok"}, 200
+        return False
+    return True
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
