@@ -9,13 +9,16 @@ subrequests carry no session, so those pages hold no secrets), and responses to
 requests a browser marks as coming from another site (`Sec-Fetch-Site: cross-site` or
 `same-site`, e.g. a top-level navigation from a link elsewhere) are sent uncompressed.
 Static assets are compressed ahead of time by `community.assets`.
+
+Behind a proxy (`TRUSTED_PROXY_COUNT`) the proxy compresses and the app does not, unless
+`COMPRESS_PAGES=1` says otherwise (docs/DEPLOY.md has nginx's side).
 """
 
 from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 MIN_SIZE = 1400  # below one packet it does not pay
 LEVEL = 5  # most of level 9's gain at a third of its time
@@ -24,7 +27,8 @@ FOREIGN = frozenset({"cross-site", "same-site"})
 
 def compress_page(response: Response) -> Response:
     if (
-        response.status_code != 200
+        not current_app.config["COMPRESS_PAGES"]
+        or response.status_code != 200
         or response.direct_passthrough
         or response.mimetype != "text/html"
         or "Content-Encoding" in response.headers

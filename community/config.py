@@ -96,6 +96,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (no
         # proxy: the headers are ignored) or 1 (nginx). Values a client sends are never used.
         "TRUSTED_PROXY_COUNT": os.environ.get("TRUSTED_PROXY_COUNT", "0"),
+        # gzip of HTML pages by the app: on for the embedded single process, off behind a
+        # proxy (nginx compresses, with the BREACH precaution in its configuration).
+        "COMPRESS_PAGES": _bool("COMPRESS_PAGES", True) if "COMPRESS_PAGES" in os.environ else None,
         # Where the accessibility statement sends feedback and complaints.
         "ACCESSIBILITY_CONTACT": os.environ.get(
             "ACCESSIBILITY_CONTACT", "mailto:toegankelijkheid@leerkring.example"
@@ -133,6 +136,8 @@ def finish(config: MutableMapping[str, Any], instance_path: str) -> None:
             f"TRUSTED_PROXY_COUNT must be 0, 1 or 2 (the proxies in front), not {proxies!r}."
         )
     config["TRUSTED_PROXY_COUNT"] = int(proxies)
+    if config.get("COMPRESS_PAGES") is None:
+        config["COMPRESS_PAGES"] = config["TRUSTED_PROXY_COUNT"] == 0
     if str(config.get("SEARCH_INDEX", "gin")) not in SEARCH_INDEXES:
         raise ConfigurationError(
             f"SEARCH_INDEX must be one of {', '.join(SEARCH_INDEXES)}, "

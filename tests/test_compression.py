@@ -52,3 +52,22 @@ def test_only_full_html_pages_are_compressed(client, member):
     assert "Content-Encoding" not in health.headers  # JSON, and small
     security_txt = client.get("/.well-known/security.txt", headers=gz)
     assert "Content-Encoding" not in security_txt.headers
+
+
+def test_behind_a_proxy_the_proxy_compresses(database_config):
+    """Production: nginx compresses (docs/DEPLOY.md); the app sends plain pages."""
+    from tests.conftest import database, make_app
+
+    for overrides, compressed in (
+        ({"TRUSTED_PROXY_COUNT": 1}, False),
+        ({"TRUSTED_PROXY_COUNT": 1, "COMPRESS_PAGES": True}, True),
+        ({}, True),
+    ):
+        app = make_app(database_config, **overrides)
+        with database(app):
+            add_active_user("gzip@x.example")
+            client = app.test_client()
+            login(client, "gzip@x.example")
+            page = client.get("/communities", headers={"Accept-Encoding": "gzip"})
+            assert page.status_code == 200
+            assert ("Content-Encoding" in page.headers) is compressed, overrides
