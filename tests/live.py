@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyotp
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
@@ -107,6 +109,42 @@ def gunicorn(
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        log.close()
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """A real redis-server of its own on a free loopback port, without persistence."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("no redis-server: install the Debian package 'redis-server'")
+    port = free_port()
+    log = open(directory / "redis.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(directory)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    "redis-server did not start: " + (directory / "redis.log").read_text()
+                )
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
         log.close()
 
 

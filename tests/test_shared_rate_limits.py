@@ -4,12 +4,7 @@ store is gone, and a login is then refused, never let through unlimited."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,45 +12,9 @@ import pytest
 import redis
 
 from tests.conftest import database, make_app
-from tests.live import Browser, free_port, gunicorn
+from tests.live import Browser, gunicorn, redis_server
 
 LOGIN_LIMIT = 10  # "10 per 15 minutes" per e-mail address (community/accounts/views.py)
-
-
-@contextmanager
-def redis_server(directory: Path) -> Iterator[str]:
-    """A real redis-server of its own on a free loopback port, without persistence."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.skip("no redis-server: install the Debian package 'redis-server'")
-    port = free_port()
-    log = open(directory / "redis.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(  # noqa: S603 - the system's redis-server, fixed arguments
-        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(directory)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "redis-server did not start: " + (directory / "redis.log").read_text()
-                )
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
