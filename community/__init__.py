@@ -60,7 +60,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     transaction.init_app(app)  # first: its after_request runs last, after every other one
     register_blueprints(app)
 
-    from community import assets, cli, compression, errors, mail, rate_limits, security, templating
+    from community import (
+        assets,
+        cli,
+        compression,
+        errors,
+        mail,
+        rate_limits,
+        request_log,
+        security,
+        templating,
+    )
+
+    request_log.init_app(app)  # first: the request id is there for every later hook
 
     security.init_app(app)
     mail.init_app(app)

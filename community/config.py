@@ -96,6 +96,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (no
         # proxy: the headers are ignored) or 1 (nginx). Values a client sends are never used.
         "TRUSTED_PROXY_COUNT": os.environ.get("TRUSTED_PROXY_COUNT", "0"),
+        # json | text: the app's log lines on stderr, with the request id (unset: as is).
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT"),
         # gzip of HTML pages by the app: on for the embedded single process, off behind a
         # proxy (nginx compresses, with the BREACH precaution in its configuration).
         "COMPRESS_PAGES": _bool("COMPRESS_PAGES", True) if "COMPRESS_PAGES" in os.environ else None,
