@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -23,6 +24,7 @@ from community import (
     search_ddl,
     seed,
 )
+from community import backup as backups
 from community import config as settings
 from community.accounts import passwords, services
 from community.cases import experts, follow_up
@@ -204,6 +206,36 @@ def run_jobs(app: Flask) -> None:
             click.echo(f"Handled {done} {name}.")
 
 
+@click.command("backup")
+@click.argument("directory", type=click.Path(path_type=Path))
+def backup_command(directory: Path) -> None:
+    """Back up the database and the upload store into DIRECTORY (new or empty)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        summary = backups.backup(app, directory)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Backed up the {summary.database} database and {summary.uploads} uploaded files "
+        f"into {directory} ({summary.files} files in the manifest)."
+    )
+
+
+@click.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def restore_command(directory: Path) -> None:
+    """Restore a backup from DIRECTORY into this instance's empty database and upload store."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        summary = backups.restore(app, directory)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Restored the {summary.database} database and {summary.uploads} uploaded files "
+        f"from {directory}."
+    )
+
+
 @click.command("jobs")
 def jobs_command() -> None:
     """Run the scheduled jobs once (for cron) and deliver what they queued."""
@@ -221,5 +253,7 @@ def init_app(app: Flask) -> None:
         jobs_command,
         search_reindex_command,
         digest_command,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
