@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -210,11 +211,7 @@ def run_jobs(app: Flask) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def backup_command(directory: Path) -> None:
     """Back up the database and the upload store into DIRECTORY (new or empty)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    try:
-        summary = backups.backup(app, directory)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from error
+    summary = _backup_step(backups.backup, directory)
     click.echo(
         f"Backed up the {summary.database} database and {summary.uploads} uploaded files "
         f"into {directory} ({summary.files} files in the manifest)."
@@ -225,15 +222,22 @@ def backup_command(directory: Path) -> None:
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def restore_command(directory: Path) -> None:
     """Restore a backup from DIRECTORY into this instance's empty database and upload store."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    try:
-        summary = backups.restore(app, directory)
-    except backups.BackupError as error:
-        raise click.ClickException(str(error)) from error
+    summary = _backup_step(backups.restore, directory)
     click.echo(
         f"Restored the {summary.database} database and {summary.uploads} uploaded files "
         f"from {directory}."
     )
+
+
+def _backup_step(
+    step: Callable[[Flask, Path], backups.Summary], directory: Path
+) -> backups.Summary:
+    """Run a backup or restore for this app; a refusal is the command's error message."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        return step(app, directory)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.command("jobs")

@@ -38,6 +38,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@contextmanager
+def served_app(
+    request: pytest.FixtureRequest, database_config: dict[str, Any], directory: Path
+) -> Iterator[Any]:
+    """The app whose database gunicorn serves: an SQLite *file* (shared by processes), or
+    with `request.param == "postgresql"` the worker's PostgreSQL schema (skipped without
+    --postgres). The servers' URL is in `LIVE_DATABASE_URL`."""
+    from tests.conftest import database, make_app
+
+    if request.param == "postgresql":
+        if not request.config.getoption("--postgres"):
+            pytest.skip("PostgreSQL variant: run with --postgres and TEST_DATABASE_URL")
+        config = database_config
+    else:
+        config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'leerkring.sqlite3'}"}
+    application = make_app(config)
+    application.config["LIVE_DATABASE_URL"] = server_database_url(config)
+    with database(application):
+        yield application
+
+
 def server_database_url(config: dict[str, Any]) -> str:
     """The app's database for the server processes, search path (PostgreSQL schema) included."""
     url = str(config["SQLALCHEMY_DATABASE_URI"])

@@ -28,24 +28,16 @@ from community.models import (
     UserSession,
 )
 from community.models.base import utcnow
-from tests.conftest import PASSWORD, database, make_app
-from tests.live import Browser, Reply, at_once, gunicorn, prepared, server_database_url
+from tests.conftest import PASSWORD
+from tests.live import Browser, Reply, at_once, gunicorn, prepared, served_app
 
 ROUNDS = 3  # races per kind: each round is a fresh race
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request: pytest.FixtureRequest, database_config: dict[str, Any], tmp_path: Path) -> Any:
-    """This module's app: an SQLite *file* (shared by processes), or the PostgreSQL schema."""
-    if request.param == "postgresql":
-        if not request.config.getoption("--postgres"):
-            pytest.skip("PostgreSQL variant: run with --postgres and TEST_DATABASE_URL")
-        config = database_config
-    else:
-        config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'leerkring.sqlite3'}"}
-    application = make_app(config, REQUIRE_2FA_FOR_STAFF=True)
-    application.config["LIVE_DATABASE_URL"] = server_database_url(config)
-    with database(application):
+    """This module's app: an SQLite file, or (with --postgres) the PostgreSQL schema."""
+    with served_app(request, database_config, tmp_path) as application:
         yield application
 
 

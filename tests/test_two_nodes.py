@@ -11,21 +11,14 @@ from typing import Any
 import pyotp
 import pytest
 
-from tests.conftest import PASSWORD, database, make_app
-from tests.live import Browser, gunicorn, redis_server, server_database_url
+from tests.conftest import PASSWORD
+from tests.live import Browser, gunicorn, redis_server, served_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def app(request: pytest.FixtureRequest, database_config: dict[str, Any], tmp_path: Path) -> Any:
-    if request.param == "postgresql":
-        if not request.config.getoption("--postgres"):
-            pytest.skip("PostgreSQL variant: run with --postgres and TEST_DATABASE_URL")
-        config = database_config
-    else:
-        config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'leerkring.sqlite3'}"}
-    application = make_app(config)
-    application.config["LIVE_DATABASE_URL"] = server_database_url(config)
-    with database(application):
+    """The app both nodes serve: an SQLite file, or (with --postgres) the PostgreSQL schema."""
+    with served_app(request, database_config, tmp_path) as application:
         yield application
 
 
