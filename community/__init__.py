@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         compression,
         errors,
         mail,
+        malware_scan,
         rate_limits,
         request_log,
         security,
@@ -82,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     compression.init_app(app)
     cli.init_app(app)
     rate_limits.init_app(app)
+    malware_scan.init_app(app)
     trust_proxies(app)
     return app
 

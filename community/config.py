@@ -105,6 +105,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ACCESSIBILITY_CONTACT": os.environ.get(
             "ACCESSIBILITY_CONTACT", "mailto:toegankelijkheid@leerkring.example"
         ),
+        # ClamAV's clamd for scanning uploads: a Unix socket path or tcp://host:port
+        # (unset: uploads are not scanned; the admin pages say so).
+        "CLAMD_SOCKET": os.environ.get("CLAMD_SOCKET", "").strip(),
         "SECURITY_TXT_DAYS": int(os.environ.get("SECURITY_TXT_DAYS", "180")),
         # Full-text index on PostgreSQL: gin | auto (RUM when installed, else GIN) | rum.
         # gin by default: RUM measured slower on the search set (docs/PERFORMANCE.md).

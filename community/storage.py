@@ -33,6 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
+from community import malware_scan
 from community.extensions import db
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,31 @@ def _too_large(limit: int) -> UploadError:
     return UploadError(_("Het bestand is groter dan %(limit)s.", limit=_format_size(limit)))
 
 
+def _scan(data: bytes, sha256: str) -> None:
+    """Refuse malware, and refuse every file while the scanner cannot say (fail closed)."""
+    if not malware_scan.configured():
+        return
+    try:
+        verdict = malware_scan.scan(data)
+    except malware_scan.ScannerUnavailable:
+        log.exception("upload refused: the malware scanner gave no verdict")
+        raise UploadError(
+            _(
+                "De virusscanner is nu niet bereikbaar, dus we kunnen geen bestanden aannemen. "
+                "Probeer het later opnieuw, of plaats je tekst nu zonder bijlage."
+            )
+        ) from None
+    if not verdict.clean:
+        log.warning("upload refused: malware %s (sha256 %s)", verdict.signature, sha256)
+        raise UploadError(
+            _(
+                "De virusscanner heeft in dit bestand schadelijke software gevonden "
+                "(%(signature)s). Het bestand is niet opgeslagen.",
+                signature=verdict.signature,
+            )
+        )
+
+
 # --- filenames ----------------------------------------------------------------------------
 
 
@@ -372,6 +398,7 @@ def store(upload: FileStorage) -> StoredFile:
         raise UploadError(_("Het bestand is leeg."))
     if not kind.matches(data):
         raise _not_allowed() if _looks_like_markup(data) else _mismatch(extension)
+    _scan(data, sha256)
     session = db.session()
     if not session.in_transaction():
         session.begin()

@@ -169,6 +169,37 @@ def redis_server(directory: Path) -> Iterator[str]:
         log.close()
 
 
+@contextmanager
+def clamd(directory: Path) -> Iterator[str]:
+    """A real ClamAV daemon of its own on a Unix socket, with deploy/clamav's test signature
+    (EICAR only: no network for freshclam here); yields the socket's path."""
+    executable = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin")
+    if executable is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("clamd is missing: .ci/run installs clamav-daemon")
+        pytest.skip("no clamd: install the Debian package 'clamav-daemon'")
+    socket_path = directory / "clamd.sock"
+    config = directory / "clamd.conf"
+    config.write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {ROOT / 'deploy' / 'clamav'}\n"
+        f"Foreground yes\nLogFile {directory / 'clamd.log'}\nStreamMaxLength 25M\n"
+    )
+    process = subprocess.Popen([executable, "-c", str(config)])  # noqa: S603 - fixed arguments
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = directory / "clamd.log"
+                raise RuntimeError(
+                    "clamd did not start: " + (log.read_text() if log.exists() else "")
+                )
+            time.sleep(0.1)
+        yield str(socket_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @dataclass
 class Reply:
     status: int

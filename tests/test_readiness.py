@@ -13,7 +13,12 @@ def test_readyz_reports_the_database_and_the_rate_limit_store(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     # The tests' settings switch the limits off; they are then reported as off, not ok.
-    assert response.json == {"status": "ok", "database": "ok", "rate_limits": "off"}
+    assert response.json == {
+            "status": "ok",
+            "database": "ok",
+            "rate_limits": "off",
+            "malware_scan": "off",
+        }
     assert client.get("/healthz").json == {"status": "ok"}
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
-from community import rate_limits, transaction
+from community import malware_scan, rate_limits, transaction
 from community.communities.queries import my_communities
 from community.extensions import csrf, db
 from community.formtools import posted
@@ -113,13 +113,15 @@ def healthz() -> tuple[dict[str, str], int]:
 @bp.route("/readyz")
 def readyz() -> tuple[dict[str, str], int]:
     """Readiness for the load balancer: the database and the rate-limit store (Redis in
-    production) answer. Without the store, logins could not be limited: not ready."""
+    production) answer. Without the store, logins could not be limited: not ready. The
+    malware scanner is reported but does not decide: without it only uploads are refused."""
     checks = {"database": _database_answers(), "rate_limits": rate_limits.storage_answers()}
     words = {True: "ok", False: "unavailable", None: "off"}
     ready = all(answer is not False for answer in checks.values())
     body = {"status": "ok" if ready else "unavailable"} | {
         name: words[answer] for name, answer in checks.items()
     }
+    body["malware_scan"] = words[malware_scan.answers()]
     return body, 200 if ready else 503
 
 
