@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # (BASE_URL, unless given).
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres lint install vendor translations db clean
+.PHONY: run test test-sqlite test-postgres lint install vendor translations db clean cluster cluster-down faults faults-short
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -98,3 +98,18 @@ messages: $(STAMP)
 		-o $(MESSAGES_POT) community templates
 	$(BIN)/pybabel update -i $(MESSAGES_POT) -d community/translations -l en \
 		--no-fuzzy-matching --init-missing
+
+# The production topology on loopback (docs/DEPLOY.md): nginx with TLS, two gunicorn
+# nodes, a worker, PostgreSQL, Redis, clamd and an SMTP server; stopped by PID.
+cluster: install
+	deploy/cluster.sh up
+
+cluster-down:
+	deploy/cluster.sh down
+
+# The fault suite against the running cluster (docs/RELIABILITY.md).
+faults: cluster
+	$(BIN)/python -m bench.faults.run --report docs/RELIABILITY.md
+
+faults-short: cluster
+	$(BIN)/python -m bench.faults.run --short

@@ -90,7 +90,7 @@ def test_edit_without_version_is_a_conflict(client, db, kring, make_case):
         f"/c/{community.slug}/cases/{case.id}/edit",
         data={"title": "Nieuw", "theme": 0, "context": "c", "question": "q"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     db.session.refresh(case)
     assert case.title == "Oud"
 

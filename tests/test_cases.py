@@ -128,7 +128,7 @@ def test_edit_keeps_history_and_detects_conflicts(app, client, db, kring, make_c
         data=_form(title="Versie auteur", context="Mijn zorgvuldige tekst", version=1, action=None),
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409  # Conflict: the form again, both texts kept
     assert "Iemand anders heeft deze casus opgeslagen" in html
     assert "Mijn zorgvuldige tekst" in html
     assert "Versie moderator" in html

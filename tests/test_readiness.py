@@ -14,11 +14,11 @@ def test_readyz_reports_the_database_and_the_rate_limit_store(client):
     assert response.status_code == 200
     # The tests' settings switch the limits off; they are then reported as off, not ok.
     assert response.json == {
-            "status": "ok",
-            "database": "ok",
-            "rate_limits": "off",
-            "malware_scan": "off",
-        }
+        "status": "ok",
+        "database": "ok",
+        "rate_limits": "off",
+        "malware_scan": "off",
+    }
     assert client.get("/healthz").json == {"status": "ok"}
 
 

@@ -154,7 +154,7 @@ def render_case(
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/edit", methods=["GET", "POST"])
-def edit_case(slug: str, case_id: int) -> str | BaseResponse:
+def edit_case(slug: str, case_id: int) -> str | tuple[str, int] | BaseResponse:
     community, case = load_case(slug, case_id)
     policy.require(policy.can_edit_case(current_user, case))
     # On POST only what was sent counts: a missing version must not become the current one.
@@ -185,9 +185,11 @@ def edit_case(slug: str, case_id: int) -> str | BaseResponse:
             return redirect(url_for("cases.show_case", slug=slug, case_id=case.id))
     if conflict:
         db.session.refresh(case)
-    return render_template(
+    page = render_template(
         "cases/form.html", form=form, community=community, case=case, conflict=conflict
     )
+    # 409 Conflict for an edit of an older version: the form again, with the newer text.
+    return (page, 409) if conflict else page
 
 
 @bp.route("/c/<slug>/cases/<int:case_id>/history")
